@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/hex"
+	"errors"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"expo/internal/expo"
+)
+
+type tokenRow struct {
+	ID         int64
+	UserID     int64
+	Name       string
+	TokenHash  string
+	Prefix     string
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+}
+
+func (tokenRow) TableName() string { return "api_tokens" }
+
+const tokenPrefix = "expo_"
+
+func hashToken(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+// CreateToken makes a personal access token for the user and returns its
+// secret, which is shown once and never stored.
+func (s *Store) CreateToken(ctx context.Context, userID int64, name string) (string, expo.APIToken, error) {
+	var v expo.Validator
+	name = v.Line("name", name, false, expo.MaxTokenName)
+	if err := v.Err(); err != nil {
+		return "", expo.APIToken{}, err
+	}
+	if name == "" {
+		name = "API token"
+	}
+	raw := make([]byte, 20)
+	if _, err := rand.Read(raw); err != nil {
+		return "", expo.APIToken{}, err
+	}
+	secret := tokenPrefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(raw))
+	row := tokenRow{UserID: userID, Name: name, TokenHash: hashToken(secret), Prefix: secret[:len(tokenPrefix)+6], CreatedAt: s.now()}
+	if err := s.w.WithContext(ctx).Create(&row).Error; err != nil {
+		if errors.Is(err, gorm.ErrForeignKeyViolated) {
+			return "", expo.APIToken{}, expo.ErrNotFound
+		}
+		return "", expo.APIToken{}, dbErr(err, "create token")
+	}
+	return secret, row.token(), nil
+}
+
+func (r tokenRow) token() expo.APIToken {
+	return expo.APIToken{ID: r.ID, Name: r.Name, Prefix: r.Prefix, CreatedAt: r.CreatedAt, LastUsedAt: r.LastUsedAt}
+}
+
+// Tokens lists the user's tokens, newest first.
+func (s *Store) Tokens(ctx context.Context, userID int64) ([]expo.APIToken, error) {
+	var rows []tokenRow
+	if err := s.r.WithContext(ctx).Where("user_id = ?", userID).Order("created_at DESC, id DESC").Find(&rows).Error; err != nil {
+		return nil, dbErr(err, "list tokens")
+	}
+	out := make([]expo.APIToken, len(rows))
+	for i, r := range rows {
+		out[i] = r.token()
+	}
+	return out, nil
+}
+
+// RevokeToken deletes one of the user's tokens; another user's token is
+// reported as not found.
+func (s *Store) RevokeToken(ctx context.Context, userID, tokenID int64) error {
+	res := s.w.WithContext(ctx).Where("id = ? AND user_id = ?", tokenID, userID).Delete(&tokenRow{})
+	if res.Error != nil {
+		return dbErr(res.Error, "revoke token")
+	}
+	if res.RowsAffected == 0 {
+		return expo.ErrNotFound
+	}
+	return nil
+}
+
+// UserByToken returns the owner of a token secret, or expo.ErrUnauthorized.
+// It records the last use at most once a minute to keep reads cheap.
+func (s *Store) UserByToken(ctx context.Context, secret string) (expo.User, error) {
+	if !strings.HasPrefix(secret, tokenPrefix) || len(secret) > 100 {
+		return expo.User{}, expo.ErrUnauthorized
+	}
+	var tok tokenRow
+	err := s.r.WithContext(ctx).Where("token_hash = ?", hashToken(secret)).Take(&tok).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return expo.User{}, expo.ErrUnauthorized
+	}
+	if err != nil {
+		return expo.User{}, dbErr(err, "find token")
+	}
+	now := s.now()
+	if tok.LastUsedAt == nil || now.Sub(*tok.LastUsedAt) > time.Minute {
+		if err := s.w.WithContext(ctx).Model(&tokenRow{}).Where("id = ?", tok.ID).Update("last_used_at", now).Error; err != nil {
+			return expo.User{}, dbErr(err, "touch token")
+		}
+	}
+	return s.User(ctx, tok.UserID)
+}

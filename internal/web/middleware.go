@@ -1,0 +1,238 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"expo/internal/expo"
+	"expo/web/i18n"
+)
+
+const maxBody = "1M"
+
+func (s *Server) newEcho() *echo.Echo {
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.handleError
+	e.Pre(middleware.RequestID())
+	e.Use(s.requestLog())
+	e.Use(s.recoverPanics())
+	e.Use(s.securityHeaders)
+	e.Use(middleware.BodyLimit(maxBody))
+	e.Use(echo.WrapMiddleware(s.sessions.LoadAndSave))
+	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
+		// The API authenticates with bearer tokens only, never cookies, so
+		// it cannot be forged cross-site; static files and probes change nothing.
+		Skipper:        func(c echo.Context) bool { return isAPI(c) || strings.HasPrefix(c.Path(), "/static/") },
+		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
+		CookieName:     "expo_csrf",
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSecure:   s.secure,
+		CookieSameSite: http.SameSiteLaxMode,
+		ContextKey:     csrfKey,
+		ErrorHandler: func(err error, c echo.Context) error {
+			return expo.Errorf(expo.CodeForbidden, "error.csrf")
+		},
+	}))
+	e.Use(s.loadUser)
+	e.Use(s.language)
+	for _, r := range s.Routes() {
+		e.Add(r.Method, r.Path, r.handler, s.requireAccess(r.Access)).Name = r.Name
+	}
+	return e
+}
+
+func isAPI(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/api/") }
+
+const csrfKey = "csrf"
+
+// csrfToken is the token forms must send back.
+func csrfToken(c echo.Context) string {
+	t, _ := c.Get(csrfKey).(string)
+	return t
+}
+
+func (s *Server) requestLog() echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true, LogRequestID: true, LogError: true,
+		HandleError: true,
+		Skipper:     func(c echo.Context) bool { return strings.HasPrefix(c.Path(), "/static/") },
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			level := slog.LevelInfo
+			if v.Status >= 500 {
+				level = slog.LevelError
+			}
+			attrs := []slog.Attr{
+				slog.String("request_id", v.RequestID), slog.String("method", v.Method),
+				slog.String("uri", v.URI), slog.Int("status", v.Status), slog.Duration("latency", v.Latency),
+			}
+			if u, ok := currentUser(c); ok {
+				attrs = append(attrs, slog.Int64("user_id", u.ID))
+			}
+			if v.Error != nil && v.Status >= 500 {
+				attrs = append(attrs, slog.String("err", v.Error.Error()))
+			}
+			s.log.LogAttrs(c.Request().Context(), level, "request", attrs...)
+			return nil
+		},
+	})
+}
+
+// recoverPanics turns a panic into a 500 answer and a logged stack.
+func (s *Server) recoverPanics() echo.MiddlewareFunc {
+	return middleware.RecoverWithConfig(middleware.RecoverConfig{
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			s.log.Error("panic", "err", err, "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "stack", string(stack))
+			return err
+		},
+	})
+}
+
+func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		if s.secure {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		return next(c)
+	}
+}
+
+type userKey struct{}
+
+// currentUser is the logged-in user of the request, from the session (pages)
+// or the bearer token (API).
+func currentUser(c echo.Context) (expo.User, bool) {
+	u, ok := c.Request().Context().Value(userKey{}).(expo.User)
+	return u, ok
+}
+
+func setUser(c echo.Context, u expo.User) {
+	c.SetRequest(c.Request().WithContext(context.WithValue(c.Request().Context(), userKey{}, u)))
+}
+
+const sessionUserKey = "user_id"
+
+// loadUser puts the user of the session (or of the bearer token on API
+// routes) into the request context.
+func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		if isAPI(c) {
+			auth := c.Request().Header.Get(echo.HeaderAuthorization)
+			if secret, ok := strings.CutPrefix(auth, "Bearer "); ok {
+				u, err := s.store.UserByToken(ctx, strings.TrimSpace(secret))
+				if err != nil {
+					return err
+				}
+				setUser(c, u)
+			}
+			return next(c)
+		}
+		if id := s.sessions.GetInt64(ctx, sessionUserKey); id != 0 {
+			u, err := s.store.User(ctx, id)
+			switch {
+			case errors.Is(err, expo.ErrNotFound):
+				// The account is gone; forget the session.
+				s.sessions.Remove(ctx, sessionUserKey)
+			case err != nil:
+				return err
+			default:
+				setUser(c, u)
+			}
+		}
+		return next(c)
+	}
+}
+
+const langCookie = "expo_lang"
+
+// language picks the interface language: the user's setting, else the
+// switcher's cookie, else Accept-Language.
+func (s *Server) language(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		lang := ""
+		if u, ok := currentUser(c); ok && u.Locale != "" {
+			lang = u.Locale
+		} else if ck, err := c.Cookie(langCookie); err == nil && validLocale(ck.Value) {
+			lang = ck.Value
+		} else {
+			lang = s.catalog.Match(c.Request().Header.Get("Accept-Language"))
+		}
+		c.SetRequest(c.Request().WithContext(s.catalog.With(c.Request().Context(), lang)))
+		c.Response().Header().Add("Vary", "Accept-Language, Cookie")
+		return next(c)
+	}
+}
+
+func validLocale(code string) bool {
+	for _, l := range i18n.Codes {
+		if l == code {
+			return true
+		}
+	}
+	return false
+}
+
+// requireAccess enforces a route's Access: anonymous visitors of protected
+// pages are sent to log in, users of the wrong role get a 403 page that
+// names the role the page needs.
+func (s *Server) requireAccess(a Access) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			u, ok := currentUser(c)
+			switch a {
+			case Public:
+				return next(c)
+			case Anonymous:
+				if ok && c.Request().Method == http.MethodGet {
+					return c.Redirect(http.StatusSeeOther, "/account")
+				}
+				return next(c)
+			case Token:
+				if !ok {
+					return expo.Errorf(expo.CodeUnauthorized, "error.token_required")
+				}
+				return next(c)
+			}
+			if !ok {
+				if c.Request().Method == http.MethodGet {
+					return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+				}
+				return expo.ErrUnauthorized
+			}
+			if a != LoggedIn && string(u.Role) != string(a) {
+				return &expo.Error{Code: expo.CodeForbidden, Message: "error.role_needed." + string(a)}
+			}
+			if c.Request().Method != http.MethodGet {
+				if wait, ok := s.limits.action.allow("user:" + itoa(u.ID)); !ok {
+					return rateLimited(c, wait)
+				}
+			}
+			return next(c)
+		}
+	}
+}
+
+func rateLimited(c echo.Context, wait time.Duration) error {
+	secs := int(wait.Seconds() + 0.999)
+	if secs < 1 {
+		secs = 1
+	}
+	c.Response().Header().Set("Retry-After", itoa(int64(secs)))
+	return &expo.Error{Code: expo.CodeRateLimited, Message: "error.rate_limited", Data: map[string]any{"Seconds": secs, "Count": secs}}
+}

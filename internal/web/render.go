@@ -1,0 +1,82 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"expo/web/i18n"
+	"expo/web/pages"
+)
+
+// render writes a component with status. It renders into a buffer first, so
+// a template error becomes a clean 500 instead of half a page.
+func (s *Server) render(c echo.Context, status int, comp templ.Component) error {
+	var buf bytes.Buffer
+	if err := comp.Render(c.Request().Context(), &buf); err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// page builds the layout data of the current request; title is translated.
+func (s *Server) page(c echo.Context, title string) pages.Page {
+	ctx := c.Request().Context()
+	p := pages.Page{Title: title, Lang: i18n.Lang(ctx), Path: c.Request().URL.Path, CSRF: csrfToken(c), Loc: s.loc}
+	if u, ok := currentUser(c); ok {
+		p.Viewer = &pages.Viewer{ID: u.ID, Name: u.Name, Role: u.Role}
+	}
+	if ev, ok, err := s.store.Event(ctx, s.loc); err == nil && ok {
+		p.ExpoName = ev.Name
+	}
+	if s.sessions.Exists(ctx, flashKey) {
+		for _, f := range strings.Split(s.sessions.PopString(ctx, flashKey), "\n") {
+			kind, id, _ := strings.Cut(f, "|")
+			p.Flashes = append(p.Flashes, pages.Flash{Kind: kind, Message: i18n.T(ctx, id)})
+		}
+	}
+	return p
+}
+
+const flashKey = "flash"
+
+// flash queues a message (a message ID) for the next page the user sees.
+func (s *Server) flash(c echo.Context, kind, messageID string) {
+	ctx := c.Request().Context()
+	msg := kind + "|" + messageID
+	if prev := s.sessions.GetString(ctx, flashKey); prev != "" {
+		msg = prev + "\n" + msg
+	}
+	s.sessions.Put(ctx, flashKey, msg)
+}
+
+// redirect answers a form post with 303 See Other, or tells htmx where to go.
+func redirect(c echo.Context, to string) error {
+	if c.Request().Header.Get("HX-Request") == "true" {
+		c.Response().Header().Set("HX-Redirect", to)
+		return c.NoContent(http.StatusNoContent)
+	}
+	return c.Redirect(http.StatusSeeOther, to)
+}
+
+// formOf reads a submitted form; a malformed body is a 400.
+func formOf(c echo.Context) (pages.Form, error) {
+	values, err := c.FormParams()
+	if err != nil {
+		return pages.Form{}, err
+	}
+	return pages.Form{Values: values}, nil
+}
+
+// safeNext accepts only local paths as a post-login destination, so a link
+// cannot send a user to another site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+		return ""
+	}
+	return next
+}

@@ -1,0 +1,80 @@
+// Package web serves the expo over HTTP with Echo: pages rendered by templ,
+// the JSON API, feeds and static assets. Every route is listed in routes.go;
+// errors are mapped to statuses in errors.go.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/labstack/echo/v4"
+
+	"expo/internal/store"
+	"expo/web/i18n"
+)
+
+// Config is what the server needs to know about its deployment.
+type Config struct {
+	BaseURL  string
+	Location *time.Location
+	Logger   *slog.Logger
+	// Limits are the rate limits; zero fields take the defaults.
+	Limits Limits
+}
+
+// Server holds the dependencies of the handlers.
+type Server struct {
+	store    *store.Store
+	catalog  *i18n.Catalog
+	log      *slog.Logger
+	loc      *time.Location
+	baseURL  string
+	secure   bool
+	sessions *scs.SessionManager
+	limits   *limiters
+	echo     *echo.Echo
+}
+
+// New builds the HTTP handler of the application.
+func New(st *store.Store, cat *i18n.Catalog, cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	secure := strings.HasPrefix(cfg.BaseURL, "https://")
+	sm := scs.New()
+	sm.Store = st.Sessions()
+	sm.Lifetime = 14 * 24 * time.Hour
+	sm.IdleTimeout = 3 * 24 * time.Hour
+	sm.Cookie.Name = "expo_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = secure
+	sm.Cookie.Persist = true
+	s := &Server{
+		store: st, catalog: cat, log: cfg.Logger, loc: cfg.Location,
+		baseURL: strings.TrimSuffix(cfg.BaseURL, "/"), secure: secure, sessions: sm,
+		limits: newLimiters(cfg.Limits.withDefaults()),
+	}
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		s.log.Error("session store", "err", err, "request_id", w.Header().Get(echo.HeaderXRequestID))
+		http.Error(w, http.StatusText(http.StatusServiceUnavailable), http.StatusServiceUnavailable)
+	}
+	s.echo = s.newEcho()
+	return s
+}
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// Background runs the server's periodic jobs until ctx ends.
+func (s *Server) Background(ctx context.Context) {
+	go s.store.Sessions().CleanupLoop(ctx, 10*time.Minute, s.log)
+	go s.limits.pruneLoop(ctx)
+}
