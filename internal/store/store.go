@@ -31,6 +31,9 @@ type Store struct {
 type Options struct {
 	BcryptCost int
 	Logger     *slog.Logger
+	// MigrateTo stops migrations at this version (0 means the latest); tests
+	// use it to build a database as an older release left it.
+	MigrateTo int
 }
 
 // Open connects to dsn (a SQLite file path, or a postgres:// URL), applies
@@ -63,7 +66,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", d.name, err)
 	}
-	if err := s.Migrate(ctx, 0); err != nil {
+	if err := s.Migrate(ctx, opts.MigrateTo); err != nil {
 		s.Close()
 		return nil, err
 	}

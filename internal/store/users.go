@@ -115,12 +115,18 @@ func (s *Store) createOrganizer(ctx context.Context, in expo.NewOrganizer, first
 			}
 			return err
 		}
-		claim := tx.Exec("INSERT INTO setup_claim (id, user_id, claimed_at) VALUES (1, ?, ?)", row.ID, now)
-		if firstOnly && errors.Is(claim.Error, gorm.ErrDuplicatedKey) {
-			return expo.ErrSetupDone
+		claim := "INSERT INTO setup_claim (id, user_id, claimed_at) VALUES (1, ?, ?)"
+		if !firstOnly {
+			// A shell organizer claims setup only if nobody has. The conflict
+			// must not be an error: on PostgreSQL a failed statement aborts
+			// the transaction and the commit turns into a rollback.
+			claim += " ON CONFLICT (id) DO NOTHING"
 		}
-		if claim.Error != nil && !errors.Is(claim.Error, gorm.ErrDuplicatedKey) {
-			return claim.Error
+		if err := tx.Exec(claim, row.ID, now).Error; err != nil {
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
+				return expo.ErrSetupDone
+			}
+			return err
 		}
 		return nil
 	})

@@ -30,7 +30,11 @@ func (s *Server) accountView(c echo.Context, u expo.User) (pages.AccountView, er
 }
 
 func (s *Server) renderAccount(c echo.Context, status int, v pages.AccountView) error {
-	return s.render(c, status, pages.Account(s.page(c, i18n.T(c.Request().Context(), "account.title")), v))
+	p := s.page(c, i18n.T(c.Request().Context(), "account.title"))
+	if wantsFragment(c, "tokens") {
+		return s.render(c, status, pages.Tokens(p, v))
+	}
+	return s.render(c, status, pages.Account(p, v))
 }
 
 func (s *Server) handleAccount(c echo.Context) error {
@@ -130,6 +134,13 @@ func (s *Server) handleTokenRevoke(c echo.Context) error {
 	}
 	if err := s.store.RevokeToken(c.Request().Context(), u.ID, id); err != nil {
 		return err
+	}
+	if wantsFragment(c, "tokens") {
+		v, err := s.accountView(c, u)
+		if err != nil {
+			return err
+		}
+		return s.renderAccount(c, http.StatusOK, v)
 	}
 	s.flash(c, "success", "account.tokens.revoked")
 	return redirect(c, "/account#tokens")

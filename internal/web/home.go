@@ -3,8 +3,8 @@ package web
 import (
 	"context"
 	"mime"
-	"path"
 	"net/http"
+	"path"
 	"time"
 
 	"github.com/labstack/echo/v4"

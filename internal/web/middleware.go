@@ -3,12 +3,14 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
@@ -27,8 +29,9 @@ func (s *Server) newEcho() *echo.Echo {
 	e.Use(s.requestLog())
 	e.Use(s.recoverPanics())
 	e.Use(s.securityHeaders)
+	e.Use(s.language)
+	e.Use(s.session)
 	e.Use(middleware.BodyLimit(maxBody))
-	e.Use(echo.WrapMiddleware(s.sessions.LoadAndSave))
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		// The API authenticates with bearer tokens only, never cookies, so
 		// it cannot be forged cross-site; static files and probes change nothing.
@@ -45,7 +48,6 @@ func (s *Server) newEcho() *echo.Echo {
 		},
 	}))
 	e.Use(s.loadUser)
-	e.Use(s.language)
 	for _, r := range s.Routes() {
 		e.Add(r.Method, r.Path, r.handler, s.requireAccess(r.Access)).Name = r.Name
 	}
@@ -112,6 +114,55 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+type sessionKey struct{}
+
+// session loads the scs session of the request and saves it just before the
+// answer's headers go out. Errors are rendered here, inside the session, so
+// an error page can use it and whatever it changes is saved too.
+func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if isAPI(c) || strings.HasPrefix(c.Request().URL.Path, "/static/") {
+			return next(c)
+		}
+		r := c.Request()
+		var token string
+		if ck, err := r.Cookie(s.sessions.Cookie.Name); err == nil {
+			token = ck.Value
+		}
+		ctx, err := s.sessions.Load(r.Context(), token)
+		if err != nil {
+			return fmt.Errorf("load session: %w", errors.Join(expo.ErrUnavailable, err))
+		}
+		ctx = context.WithValue(ctx, sessionKey{}, true)
+		c.SetRequest(r.WithContext(ctx))
+		c.Response().Header().Add("Vary", "Cookie")
+		c.Response().Before(func() {
+			ctx := c.Request().Context()
+			switch s.sessions.Status(ctx) {
+			case scs.Modified:
+				token, expiry, err := s.sessions.Commit(ctx)
+				if err != nil {
+					s.log.Error("save session", "err", err, "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+					return
+				}
+				s.sessions.WriteSessionCookie(ctx, c.Response().Writer, token, expiry)
+			case scs.Destroyed:
+				s.sessions.WriteSessionCookie(ctx, c.Response().Writer, "", time.Time{})
+			}
+		})
+		if err := next(c); err != nil {
+			s.handleError(err, c)
+		}
+		return nil
+	}
+}
+
+// hasSession reports whether the request carries a loaded session.
+func hasSession(ctx context.Context) bool {
+	ok, _ := ctx.Value(sessionKey{}).(bool)
+	return ok
+}
+
 type userKey struct{}
 
 // currentUser is the logged-in user of the request, from the session (pages)
@@ -143,6 +194,9 @@ func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			return next(c)
 		}
+		if !hasSession(ctx) {
+			return next(c)
+		}
 		if id := s.sessions.GetInt64(ctx, sessionUserKey); id != 0 {
 			u, err := s.store.User(ctx, id)
 			switch {
@@ -153,6 +207,9 @@ func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 				return err
 			default:
 				setUser(c, u)
+				if u.Locale != "" {
+					c.SetRequest(c.Request().WithContext(s.catalog.With(c.Request().Context(), u.Locale)))
+				}
 			}
 		}
 		return next(c)
@@ -161,14 +218,12 @@ func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 
 const langCookie = "expo_lang"
 
-// language picks the interface language: the user's setting, else the
-// switcher's cookie, else Accept-Language.
+// language picks the interface language from the switcher's cookie, else
+// Accept-Language; loadUser later applies the user's own setting, which wins.
 func (s *Server) language(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		lang := ""
-		if u, ok := currentUser(c); ok && u.Locale != "" {
-			lang = u.Locale
-		} else if ck, err := c.Cookie(langCookie); err == nil && validLocale(ck.Value) {
+		if ck, err := c.Cookie(langCookie); err == nil && validLocale(ck.Value) {
 			lang = ck.Value
 		} else {
 			lang = s.catalog.Match(c.Request().Header.Get("Accept-Language"))

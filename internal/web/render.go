@@ -2,8 +2,10 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"net/http"
 	"strings"
+	"unicode"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -23,6 +25,14 @@ func (s *Server) render(c echo.Context, status int, comp templ.Component) error 
 	return c.HTMLBlob(status, buf.Bytes())
 }
 
+// wantsFragment reports whether htmx asked to swap only the element with
+// this id. It is the one place that chooses between a full page and a
+// fragment; boosted navigation always gets the full page.
+func wantsFragment(c echo.Context, id string) bool {
+	h := c.Request().Header
+	return h.Get("HX-Request") == "true" && h.Get("HX-Boosted") != "true" && h.Get("HX-Target") == id
+}
+
 // page builds the layout data of the current request; title is translated.
 func (s *Server) page(c echo.Context, title string) pages.Page {
 	ctx := c.Request().Context()
@@ -33,7 +43,7 @@ func (s *Server) page(c echo.Context, title string) pages.Page {
 	if ev, ok, err := s.store.Event(ctx, s.loc); err == nil && ok {
 		p.ExpoName = ev.Name
 	}
-	if s.sessions.Exists(ctx, flashKey) {
+	if hasSession(ctx) && s.sessions.Exists(ctx, flashKey) {
 		for _, f := range strings.Split(s.sessions.PopString(ctx, flashKey), "\n") {
 			kind, id, _ := strings.Cut(f, "|")
 			p.Flashes = append(p.Flashes, pages.Flash{Kind: kind, Message: i18n.T(ctx, id)})
@@ -67,15 +77,21 @@ func redirect(c echo.Context, to string) error {
 func formOf(c echo.Context) (pages.Form, error) {
 	values, err := c.FormParams()
 	if err != nil {
-		return pages.Form{}, err
+		var he *echo.HTTPError
+		if errors.As(err, &he) {
+			return pages.Form{}, err // e.g. the body is over the limit
+		}
+		return pages.Form{}, echo.NewHTTPError(http.StatusBadRequest).SetInternal(err)
 	}
 	return pages.Form{Values: values}, nil
 }
 
 // safeNext accepts only local paths as a post-login destination, so a link
-// cannot send a user to another site.
+// cannot send a user to another site. Browsers drop tabs and newlines from a
+// URL ("/\t/evil.example" becomes "//evil.example"), so no control character
+// may appear at all.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.IndexFunc(next, unicode.IsControl) >= 0 {
 		return ""
 	}
 	return next

@@ -62,10 +62,6 @@ func New(st *store.Store, cat *i18n.Catalog, cfg Config) *Server {
 		baseURL: strings.TrimSuffix(cfg.BaseURL, "/"), secure: secure, sessions: sm,
 		limits: newLimiters(cfg.Limits.withDefaults()),
 	}
-	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
-		s.log.Error("session store", "err", err, "request_id", w.Header().Get(echo.HeaderXRequestID))
-		http.Error(w, http.StatusText(http.StatusServiceUnavailable), http.StatusServiceUnavailable)
-	}
 	s.echo = s.newEcho()
 	return s
 }

@@ -13,6 +13,12 @@ import (
 	"expo/web/i18n"
 )
 
+// htmxConfig keeps htmx within the Content-Security-Policy (no eval, no
+// inline styles) and lets it swap 422 answers, which carry a form with its
+// errors.
+const htmxConfig = `{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,` +
+	`"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"422","swap":true},{"code":"[45]..","swap":false,"error":true}]}`
+
 func htmlLang(code string) string {
 	if code == "zh" {
 		return "zh-Hans"
