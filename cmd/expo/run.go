@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -95,6 +97,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	tz := fs.String("timezone", envOr(getenv, "EXPO_TIMEZONE", "Asia/Shanghai"), "expo time zone (env EXPO_TIMEZONE)")
 	demo := fs.Bool("demo", getenv("EXPO_DEMO") == "1" || getenv("EXPO_DEMO") == "true", "load a demo expo into an empty database (env EXPO_DEMO=1)")
 	demoPassword := fs.String("demo-password", envOr(getenv, "EXPO_DEMO_PASSWORD", "expo-demo"), "password of the demo accounts (env EXPO_DEMO_PASSWORD)")
+	trustProxy := fs.Bool("trust-proxy", getenv("EXPO_TRUST_PROXY") == "1" || getenv("EXPO_TRUST_PROXY") == "true", "take client addresses from X-Forwarded-For (only behind a reverse proxy; env EXPO_TRUST_PROXY=1)")
 	logFormat := fs.String("log-format", envOr(getenv, "EXPO_LOG_FORMAT", "text"), "log format: text or json (env EXPO_LOG_FORMAT)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -126,7 +129,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if *baseURL == "" {
 		*baseURL = url
 	}
-	srv := web.New(st, cat, web.Config{BaseURL: *baseURL, Location: loc, Logger: log})
+	srv := web.New(st, cat, web.Config{BaseURL: *baseURL, Location: loc, Logger: log, TrustProxy: *trustProxy})
 	bgCtx, stopBg := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopBg()
 	srv.Background(bgCtx)
@@ -294,12 +297,12 @@ func describe(err error) error {
 		return err
 	}
 	ctx := cat.With(context.Background(), "en")
-	var parts []string
-	for field, id := range e.Fields {
-		parts = append(parts, field+": "+i18n.T(ctx, id))
-	}
-	if len(parts) == 0 {
+	if len(e.Fields) == 0 {
 		return errors.New(i18n.T(ctx, e.Message))
+	}
+	var parts []string
+	for _, field := range slices.Sorted(maps.Keys(e.Fields)) {
+		parts = append(parts, "--"+strings.ReplaceAll(field, "_", "-")+": "+strings.TrimSuffix(i18n.T(ctx, e.Fields[field]), "."))
 	}
 	return errors.New(strings.Join(parts, "; "))
 }

@@ -24,7 +24,8 @@ func (s *Server) handleOpenAPI(c echo.Context) error {
 }
 
 // bindJSON decodes a JSON body strictly: valid UTF-8, one object, no unknown
-// fields. Every failure is a 400 with a message saying what is wrong.
+// fields. Every failure is an invalid-input error (422) with a message saying
+// what is wrong.
 func bindJSON(c echo.Context, dst any) error {
 	if ct := c.Request().Header.Get(echo.HeaderContentType); !strings.HasPrefix(ct, echo.MIMEApplicationJSON) {
 		return &expo.Error{Code: expo.CodeInvalid, Message: "error.json_content_type"}

@@ -161,6 +161,13 @@ func (s *Server) handleSetupForm(c echo.Context) error {
 
 func (s *Server) handleSetup(c echo.Context) error {
 	ctx := c.Request().Context()
+	// A quick answer for the common case; the database still decides races.
+	if done, err := s.store.SetupDone(ctx); err != nil || done {
+		if err == nil {
+			err = expo.ErrSetupDone
+		}
+		return err
+	}
 	f, err := formOf(c)
 	if err != nil {
 		return err

@@ -24,6 +24,10 @@ type Config struct {
 	Logger   *slog.Logger
 	// Limits are the rate limits; zero fields take the defaults.
 	Limits Limits
+	// TrustProxy takes the client address from X-Forwarded-For. Only set it
+	// behind a reverse proxy that overwrites that header, or anyone can pick
+	// the address the per-IP rate limits count.
+	TrustProxy bool
 }
 
 // Server holds the dependencies of the handlers.
@@ -63,6 +67,11 @@ func New(st *store.Store, cat *i18n.Catalog, cfg Config) *Server {
 		limits: newLimiters(cfg.Limits.withDefaults()),
 	}
 	s.echo = s.newEcho()
+	if cfg.TrustProxy {
+		s.echo.IPExtractor = echo.ExtractIPFromXFFHeader()
+	} else {
+		s.echo.IPExtractor = echo.ExtractIPDirect()
+	}
 	return s
 }
 

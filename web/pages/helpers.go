@@ -110,6 +110,27 @@ func formatDay(ctx context.Context, t time.Time, loc *time.Location) string {
 	return t.Format("Mon 2 January 2006")
 }
 
+// formatShortDay is a day for tables: "Mon 14 Dec" or "12月14日 星期一".
+func formatShortDay(ctx context.Context, t time.Time, loc *time.Location) string {
+	t = t.In(loc)
+	if i18n.Lang(ctx) == "zh" {
+		return t.Format("1月2日") + " " + i18n.T(ctx, "weekday."+strings.ToLower(t.Weekday().String()[:3]))
+	}
+	return t.Format("Mon 2 Jan")
+}
+
+// venueLine names the venue and, unless the venue's name already says it,
+// the city.
+func venueLine(ev expo.Expo) string {
+	switch {
+	case ev.Venue == "":
+		return ev.City
+	case ev.City == "" || strings.Contains(ev.Venue, ev.City):
+		return ev.Venue
+	}
+	return ev.Venue + " · " + ev.City
+}
+
 func formatClock(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("15:04")
 }
