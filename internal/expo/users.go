@@ -37,6 +37,9 @@ type User struct {
 	Locale       string   // preferred UI language; empty means "not chosen"
 	ExhibitorID  *int64
 	CreatedAt    time.Time
+	// CredentialsVersion changes whenever the password does; sessions made
+	// with an older version are no longer valid.
+	CredentialsVersion string
 }
 
 // Limits on user input. Long enough for real names in any script, short

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"strings"
 	"time"
@@ -37,7 +39,15 @@ func (r userRow) user() expo.User {
 		Organization: r.Organization, Country: r.Country, JobTitle: r.JobTitle,
 		Languages: splitList(r.Languages), Interests: splitList(r.Interests),
 		Locale: r.Locale, ExhibitorID: r.ExhibitorID, CreatedAt: r.CreatedAt,
+		CredentialsVersion: credentialsVersion(r.PasswordHash),
 	}
+}
+
+// credentialsVersion fingerprints the password hash (which is salted, so it
+// changes with every new password) without revealing it.
+func credentialsVersion(hash string) string {
+	sum := sha256.Sum256([]byte(hash))
+	return hex.EncodeToString(sum[:8])
 }
 
 func splitList(s string) []string {

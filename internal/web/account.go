@@ -86,8 +86,13 @@ func (s *Server) handleAccountPassword(c echo.Context) error {
 		v.Password = f
 		return s.renderAccount(c, status, v)
 	}
-	// Other sessions keep working; this one gets a new token.
-	if err := s.sessions.RenewToken(c.Request().Context()); err != nil {
+	// Every other session of this user ends (they carry the old credentials
+	// version); this one continues under a new token.
+	changed, err := s.store.User(c.Request().Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	if err := s.logIn(c, changed); err != nil {
 		return err
 	}
 	s.flash(c, "success", "account.password.saved")

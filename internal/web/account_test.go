@@ -116,6 +116,7 @@ func TestAccountPassword(t *testing.T) {
 		}
 
 		t.Run("right current password changes it", func(t *testing.T) {
+			other := app.as(t, demoAttendee) // the same user in another browser
 			c := app.as(t, demoAttendee)
 			r := c.fill("/account", "/account/password", values("current_password", demoPassword, "new_password", newPassword))
 			if r.status != http.StatusSeeOther || r.location() != "/account" {
@@ -123,6 +124,12 @@ func TestAccountPassword(t *testing.T) {
 			}
 			if got := c.follow(r).text(".flash-success"); got != en("account.password.saved") {
 				t.Errorf("flash = %q, want %q", got, en("account.password.saved"))
+			}
+			if r := c.get("/account"); r.status != http.StatusOK {
+				t.Errorf("the session that changed the password: /account status %d, want 200", r.status)
+			}
+			if r := other.get("/account"); r.status != http.StatusSeeOther || !strings.HasPrefix(r.location(), "/login") {
+				t.Errorf("another session after the change: /account status %d to %q, want 303 to /login", r.status, r.location())
 			}
 			app.client(t).logIn(demoAttendee, newPassword)
 			old := app.client(t).fill("/login", "/login", values("email", demoAttendee, "password", demoPassword))

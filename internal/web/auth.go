@@ -89,6 +89,7 @@ func (s *Server) logIn(c echo.Context, u expo.User) error {
 		return err
 	}
 	s.sessions.Put(ctx, sessionUserKey, u.ID)
+	s.sessions.Put(ctx, sessionCredentialsKey, u.CredentialsVersion)
 	if u.Locale == "" {
 		// Keep the language the visitor chose before logging in.
 		lang := i18n.Lang(ctx)

@@ -176,7 +176,10 @@ func setUser(c echo.Context, u expo.User) {
 	c.SetRequest(c.Request().WithContext(context.WithValue(c.Request().Context(), userKey{}, u)))
 }
 
-const sessionUserKey = "user_id"
+const (
+	sessionUserKey        = "user_id"
+	sessionCredentialsKey = "credentials"
+)
 
 // loadUser puts the user of the session (or of the bearer token on API
 // routes) into the request context.
@@ -200,9 +203,11 @@ func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 		if id := s.sessions.GetInt64(ctx, sessionUserKey); id != 0 {
 			u, err := s.store.User(ctx, id)
 			switch {
-			case errors.Is(err, expo.ErrNotFound):
-				// The account is gone; forget the session.
+			case errors.Is(err, expo.ErrNotFound) || (err == nil && u.CredentialsVersion != s.sessions.GetString(ctx, sessionCredentialsKey)):
+				// The account is gone, or its password changed since this
+				// session logged in: forget the session.
 				s.sessions.Remove(ctx, sessionUserKey)
+				s.sessions.Remove(ctx, sessionCredentialsKey)
 			case err != nil:
 				return err
 			default:
