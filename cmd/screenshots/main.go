@@ -66,6 +66,8 @@ var shots = []shot{
 	{name: "organizer", path: "/organizer", as: "organizer@demo.expo"},
 	{name: "not-found", path: "/no-such-page"},
 	{name: "home-zh", path: "/", lang: "zh"},
+	// Exhibitor registration shots.
+	// Forum scheduling shots.
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {

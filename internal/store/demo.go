@@ -162,6 +162,8 @@ func (s *Store) LoadDemo(ctx context.Context, password string, size DemoSize, lo
 				return err
 			}
 		}
+		// Exhibitor registration demo data is added here.
+		// Forum scheduling demo data is added here.
 		return nil
 	})
 	if err != nil {

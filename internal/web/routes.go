@@ -55,8 +55,18 @@ func (s *Server) Routes() []Route {
 
 		{http.MethodGet, "/organizer", "organizer", Organizer, s.handleDashboard},
 
+		// Exhibitor registration: application, review, booths, floor plan, directory.
+		// (end of exhibitor registration routes)
+
+		// Forum scheduling: rooms, forums, sessions, sign-up, agenda, feeds.
+		// (end of forum routes)
+
 		{http.MethodGet, "/api/v1/openapi.json", "api.openapi", Public, s.handleOpenAPI},
 		{http.MethodPost, "/api/v1/tokens", "api.tokens.create", Public, s.handleAPITokenCreate},
 		{http.MethodGet, "/api/v1/me", "api.me", Token, s.handleAPIMe},
+		// Exhibitor API.
+		// (end of exhibitor API routes)
+		// Forum API.
+		// (end of forum API routes)
 	}
 }

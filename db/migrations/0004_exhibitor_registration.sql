@@ -1,0 +1,1 @@
+-- Exhibitor registration: applications, states, booths (filled in by the exhibitor registration work).

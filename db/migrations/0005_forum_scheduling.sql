@@ -1,0 +1,1 @@
+-- Forum scheduling: forums, sessions, speakers, registrations (filled in by the forum scheduling work).
