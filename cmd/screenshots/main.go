@@ -67,7 +67,26 @@ var shots = []shot{
 	{name: "not-found", path: "/no-such-page"},
 	{name: "home-zh", path: "/", lang: "zh"},
 	// Exhibitor registration shots.
+	{name: "apply", path: "/apply"},
+	{name: "review-queue", path: "/organizer/exhibitors?state=submitted", as: "organizer@demo.expo"},
+	{name: "review-detail", path: "/organizer/exhibitors/1", as: "organizer@demo.expo"},
+	{name: "exhibitor-dashboard", path: "/exhibitor", as: "exhibitor1@demo.expo"},
+	{name: "exhibitor-import", path: "/organizer/exhibitors/import", as: "organizer@demo.expo"},
+	{name: "exhibitor-dashboard-zh", path: "/exhibitor", as: "exhibitor2@demo.expo", lang: "zh"},
+	{name: "directory", path: "/exhibitors"},
+	{name: "directory-search-zh", path: "/exhibitors?q=%E6%B1%BD%E8%BD%A6&hall=A", lang: "zh"},
+	{name: "exhibitor-profile", path: "/exhibitors/hanbit-medical"},
+	{name: "floorplan", path: "/floorplan/A"},
+	{name: "floorplan-sector", path: "/floorplan/C?sector=pharma_medical"},
+	{name: "organizer-hall", path: "/organizer/halls/1", as: "organizer@demo.expo"},
+	{name: "organizer-booth-assign", path: "/organizer/exhibitors/81/booth", as: "organizer@demo.expo"},
 	// Forum scheduling shots.
+	{name: "organizer-timetable", path: "/organizer/timetable", as: "organizer@demo.expo"},
+	{name: "organizer-clashes", path: "/organizer/clashes", as: "organizer@demo.expo"},
+	{name: "organizer-forum-draft", path: "/organizer/forums/35", as: "organizer@demo.expo"},
+	{name: "forums-timetable", path: "/forums"},
+	{name: "forum-page", path: "/forums/1", as: "attendee1@demo.expo"},
+	{name: "my-agenda", path: "/my/agenda", as: "attendee1@demo.expo"},
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -94,3 +94,12 @@ CREATE TABLE notifications (
     read_at {{time}}
 );
 CREATE INDEX notifications_user_idx ON notifications (user_id, id);
+
+-- Directory & floor plan: a hall is a grid of 1 m cells that its booths
+-- must lie inside; free booths of a kind are what booth assignment offers.
+ALTER TABLE halls ADD COLUMN grid_w INTEGER NOT NULL DEFAULT 60 CHECK (grid_w > 0 AND grid_w <= 500);
+ALTER TABLE halls ADD COLUMN grid_h INTEGER NOT NULL DEFAULT 40 CHECK (grid_h > 0 AND grid_h <= 500);
+CREATE INDEX booths_free_idx ON booths (kind, size_m2) WHERE exhibitor_id IS NULL;
+
+-- Review queue: the organizer filters applications by booth wish.
+CREATE INDEX exhibitors_booth_wish_idx ON exhibitors (booth_wish, state);

@@ -163,7 +163,16 @@ func (s *Store) LoadDemo(ctx context.Context, password string, size DemoSize, lo
 			}
 		}
 		// Exhibitor registration demo data is added here.
+		if err := s.loadDemoExhibitors(tx, now); err != nil {
+			return err
+		}
 		// Forum scheduling demo data is added here.
+		if err := s.loadDemoForums(tx, start, loc); err != nil {
+			return err
+		}
+		if err := demoRegistrations(tx, now); err != nil {
+			return err
+		}
 		return nil
 	})
 	if err != nil {

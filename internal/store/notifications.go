@@ -38,8 +38,19 @@ func (s *Store) notify(tx *gorm.DB, userID int64, message string, params map[str
 
 // Notifications lists a user's notifications, newest first, at most limit.
 func (s *Store) Notifications(ctx context.Context, userID int64, limit int) ([]expo.Notification, error) {
+	return s.NotificationsBefore(ctx, userID, 0, limit)
+}
+
+// NotificationsBefore lists a user's notifications older than the one with
+// id before (0: from the newest), newest first, at most limit: one page of
+// the list, read along the (user_id, id) index.
+func (s *Store) NotificationsBefore(ctx context.Context, userID, before int64, limit int) ([]expo.Notification, error) {
 	var rows []notificationRow
-	if err := s.r.WithContext(ctx).Where("user_id = ?", userID).Order("id DESC").Limit(limit).Find(&rows).Error; err != nil {
+	q := s.r.WithContext(ctx).Where("user_id = ?", userID)
+	if before > 0 {
+		q = q.Where("id < ?", before)
+	}
+	if err := q.Order("id DESC").Limit(limit).Find(&rows).Error; err != nil {
 		return nil, dbErr(err, "list notifications")
 	}
 	out := make([]expo.Notification, len(rows))

@@ -18,7 +18,10 @@ import (
 	"expo/web/i18n"
 )
 
-const maxBody = "1M"
+const (
+	maxBody   = "1M"
+	maxUpload = "17M" // a 16 MB CSV import or a logo (whose own limit is 2 MB) plus form overhead
+)
 
 func (s *Server) newEcho() *echo.Echo {
 	e := echo.New()
@@ -31,7 +34,14 @@ func (s *Server) newEcho() *echo.Echo {
 	e.Use(s.securityHeaders)
 	e.Use(s.language)
 	e.Use(s.session)
-	e.Use(middleware.BodyLimit(maxBody))
+	// Forms and JSON may carry 1 MB; the two upload forms more, so their
+	// handlers can answer an oversized file with a message next to its field.
+	isUpload := func(c echo.Context) bool {
+		p := c.Path()
+		return p == "/exhibitor/logo" || p == "/organizer/exhibitors/import"
+	}
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: maxBody, Skipper: isUpload}))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: maxUpload, Skipper: func(c echo.Context) bool { return !isUpload(c) }}))
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		// The API authenticates with bearer tokens only, never cookies, so
 		// it cannot be forged cross-site; static files and probes change nothing.

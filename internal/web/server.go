@@ -40,6 +40,7 @@ type Server struct {
 	secure   bool
 	sessions *scs.SessionManager
 	limits   *limiters
+	imports  *importRegistry
 	echo     *echo.Echo
 }
 
@@ -64,7 +65,7 @@ func New(st *store.Store, cat *i18n.Catalog, cfg Config) *Server {
 	s := &Server{
 		store: st, catalog: cat, log: cfg.Logger, loc: cfg.Location,
 		baseURL: strings.TrimSuffix(cfg.BaseURL, "/"), secure: secure, sessions: sm,
-		limits: newLimiters(cfg.Limits.withDefaults()),
+		limits: newLimiters(cfg.Limits.withDefaults()), imports: newImportRegistry(),
 	}
 	s.echo = s.newEcho()
 	if cfg.TrustProxy {

@@ -221,7 +221,28 @@ func dynamicIDs() map[string][]string {
 		"weekday.":           days,
 		"error.heading.":     codes,
 		"error.role_needed.": roles,
+		"forum.theme.":       expo.ForumThemes,
+		"clash.kind.":        {string(expo.ClashRoom), string(expo.ClashSpeaker), string(expo.ClashHours), string(expo.ClashCapacity)},
+		// Exhibitor applications: states, booth wishes, organizer decisions.
+		"exhibitor.state.":  appStates(),
+		"exhibitor.status.": appStates(),
+		"exhibitor.wish.":   expo.BoothWishes,
+		"review.action.":    {string(expo.StateApproved), string(expo.StateRejected), string(expo.StateWaitlisted), string(expo.StateWithdrawn)},
+		"review.confirm.":   {string(expo.StateRejected), string(expo.StateWithdrawn)},
+		// Directory, floor plan and booths: booth kinds, directory orders.
+		"booth.kind.":            expo.BoothWishes,
+		"error.booth_size_kind.": expo.BoothWishes,
+		"directory.sort.":        expo.DirectorySorts,
 	}
+}
+
+// appStates lists the exhibitor application states.
+func appStates() []string {
+	var out []string
+	for _, s := range expo.ExhibitorStates {
+		out = append(out, string(s))
+	}
+	return out
 }
 
 // use is where a message ID occurs in the code.
