@@ -255,3 +255,34 @@ func TestAssignBoothConcurrently(t *testing.T) {
 		}
 	})
 }
+
+func TestWithdrawnExhibitorFreesItsBooth(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		hall, err := st.CreateHall(ctx, expo.HallInput{Code: "W", Name: "Withdrawal hall", Width: 30, Height: 30})
+		if err != nil {
+			t.Fatal(err)
+		}
+		booth, err := st.CreateBooth(ctx, hall.ID, expo.BoothInput{Code: "W-1", Kind: expo.BoothStandard, X: 0, Y: 0, W: 3, H: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := approvedCompanies(t, st, "Leaver", 1, expo.BoothStandard, 0)[0]
+		if err := st.AssignBooth(ctx, booth.ID, id); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok, err := st.BoothOf(ctx, id); err != nil || !ok {
+			t.Fatalf("BoothOf before withdrawal = %v, %v; want the booth", ok, err)
+		}
+		if _, err := st.Transition(ctx, id, expo.StateWithdrawn, boothOrganizer(t, st), "changed plans"); err != nil {
+			t.Fatalf("withdraw: %v", err)
+		}
+		if b, ok, err := st.BoothOf(ctx, id); err != nil || ok {
+			t.Fatalf("BoothOf after withdrawal = %+v, %v, %v; want no booth", b, ok, err)
+		}
+		other := approvedCompanies(t, st, "Newcomer", 1, expo.BoothStandard, 0)[0]
+		if err := st.AssignBooth(ctx, booth.ID, other); err != nil {
+			t.Errorf("the freed booth cannot be assigned again: %v", err)
+		}
+	})
+}
