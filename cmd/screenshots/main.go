@@ -87,6 +87,7 @@ var shots = []shot{
 	{name: "forums-timetable", path: "/forums"},
 	{name: "forum-page", path: "/forums/1", as: "attendee1@demo.expo"},
 	{name: "my-agenda", path: "/my/agenda", as: "attendee1@demo.expo"},
+	// Matchmaking shots.
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -173,6 +173,7 @@ func (s *Store) LoadDemo(ctx context.Context, password string, size DemoSize, lo
 		if err := demoRegistrations(tx, now); err != nil {
 			return err
 		}
+		// Matchmaking demo data is added here.
 		return nil
 	})
 	if err != nil {

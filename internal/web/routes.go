@@ -158,6 +158,9 @@ func (s *Server) Routes() []Route {
 		// (end of organizer forum routes)
 		// (end of forum routes)
 
+		// Business matchmaking: slot grid, availability, meetings, recommendations, interpreters, scheduler, outcomes.
+		// (end of matchmaking routes)
+
 		{http.MethodGet, "/api/v1/openapi.json", "api.openapi", Public, s.handleOpenAPI},
 		{http.MethodPost, "/api/v1/tokens", "api.tokens.create", Public, s.handleAPITokenCreate},
 		{http.MethodGet, "/api/v1/me", "api.me", Token, s.handleAPIMe},
@@ -171,5 +174,7 @@ func (s *Server) Routes() []Route {
 		{http.MethodPost, "/api/v1/forums/:id/registration", "api.forums.register", Token, s.handleAPIRegister},
 		{http.MethodDelete, "/api/v1/forums/:id/registration", "api.forums.cancel", Token, s.handleAPICancel},
 		// (end of forum API routes)
+		// Matchmaking API.
+		// (end of matchmaking API routes)
 	}
 }
