@@ -88,8 +88,19 @@ func TestBrowserExhibitorJourney(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("f-country"), "South Korea"),
 		chromedp.SendKeys(chromedp.ID("f-booth_wish"), "Raw"),
 		chromedp.Click(chromedp.CSS(`.filters button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(".review-table")),
 	)
+	// The unfiltered queue has a table too: wait for the filtered page.
+	for deadline := time.Now().Add(15 * time.Second); ; {
+		loc := run1(t, ctx, "read the address", chromedp.Location())
+		if strings.Contains(loc, "booth_wish=raw") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the filtered queue did not load; at %s", loc)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	step(t, ctx, "wait for the filtered queue", chromedp.WaitVisible(chromedp.CSS(".review-table")))
 	href := run1(t, ctx, "find the application in the queue", chromedp.Evaluate[string](
 		`([...document.querySelectorAll(".review-table a")].find(a => a.textContent.includes("`+latin+`")) || {}).getAttribute?.("href") || ""`))
 	if href == "" {
@@ -107,19 +118,12 @@ func TestBrowserExhibitorJourney(t *testing.T) {
 		t.Fatalf("state after approving %q, want Approved", got)
 	}
 
-	// Booth assignment belongs to the booths feature; the review page links
-	// to it when that page exists.
-	assign := run1(t, ctx, "look for the booth link", chromedp.Evaluate[bool](`!!document.querySelector('.booth-line a[href$="/booth"]')`))
-	if assign {
-		step(t, ctx, "assign the first free booth that fits",
-			chromedp.Click(chromedp.CSS(`.booth-line a[href$="/booth"]`)),
-			chromedp.WaitVisible(chromedp.CSS(".booth-choice")),
-			chromedp.Click(chromedp.CSS(".booth-choice")),
-			chromedp.WaitVisible(chromedp.CSS(".flash-success")),
-		)
-	} else {
-		t.Log("no booth assignment page linked from the review page; booth step skipped")
-	}
+	step(t, ctx, "assign the first free booth that fits",
+		chromedp.Click(chromedp.CSS(`.booth-line a[href$="/booth"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".booth-choice")),
+		chromedp.Click(chromedp.CSS(".booth-choice")),
+		chromedp.WaitVisible(chromedp.CSS(".flash-success")),
+	)
 
 	step(t, ctx, "find the company in the directory",
 		chromedp.Navigate(app.URL+"/exhibitors?q=paektu"),
@@ -128,6 +132,18 @@ func TestBrowserExhibitorJourney(t *testing.T) {
 	text := run1(t, ctx, "read the directory", chromedp.Text(chromedp.CSS("main")))
 	if !strings.Contains(text, latin) {
 		t.Errorf("the directory does not list %s after approval:\n%s", latin, text)
+	}
+
+	step(t, ctx, "open its profile and its booth on the floor plan",
+		chromedp.Click(chromedp.CSS(`#directory-results .exhibitor-card h3 a`)),
+		chromedp.WaitVisible(chromedp.CSS(".profile-head h1")),
+		chromedp.Click(chromedp.CSS(`.facts a.booth-code`)),
+		chromedp.WaitVisible(chromedp.CSS("svg.floorplan rect.booth.is-match")),
+	)
+	profile := run1(t, ctx, "read the profile address of the highlighted booth",
+		chromedp.Evaluate[string](`(document.querySelector("svg.floorplan rect.booth.is-match").closest("a") || {}).getAttribute?.("href") || ""`))
+	if !strings.HasPrefix(profile, "/exhibitors/") {
+		t.Errorf("the company's booth on the floor plan links to %q, want its profile", profile)
 	}
 
 	step(t, ctx, "the applicant sees the decision and the notification",
