@@ -112,6 +112,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer st.Close()
+	// Matchmaking messages ("no interpreter free … at 10:30") speak expo time.
+	st.SetMatchmakingOptions(store.MatchmakingOptions{Location: loc})
 	if *demo {
 		if err := loadDemo(ctx, st, *demoPassword, loc, stdout); err != nil {
 			return err
@@ -182,7 +184,7 @@ func loadDemo(ctx context.Context, st *store.Store, password string, loc *time.L
 		fmt.Fprintln(stdout, "Demo: the database already has accounts, so no demo data was added.")
 		return nil
 	}
-	acc, err := st.LoadDemo(ctx, password, store.DemoSize{Exhibitors: 8, Attendees: 20}, loc)
+	acc, err := st.LoadDemo(ctx, password, store.DemoSize{Exhibitors: 8, Attendees: 500}, loc)
 	if err != nil {
 		return err
 	}

@@ -88,6 +88,16 @@ var shots = []shot{
 	{name: "forum-page", path: "/forums/1", as: "attendee1@demo.expo"},
 	{name: "my-agenda", path: "/my/agenda", as: "attendee1@demo.expo"},
 	// Matchmaking shots.
+	{name: "slot-picker", path: "/exhibitors/changchun-faw-new-energy/meet", as: "attendee2@demo.expo"},
+	{name: "my-meetings-attendee", path: "/my/meetings", as: "attendee1@demo.expo"},
+	{name: "my-meetings-exhibitor", path: "/my/meetings", as: "exhibitor1@demo.expo"},
+	{name: "exhibitor-availability", path: "/exhibitor/meetings", as: "exhibitor1@demo.expo"},
+	{name: "organizer-matchmaking", path: "/organizer/matchmaking", as: "organizer@demo.expo"},
+	{name: "scheduler-preview", path: "/organizer/matchmaking/scheduler/run", as: "organizer@demo.expo"},
+	{name: "my-wishes", path: "/my/wishes", as: "attendee1@demo.expo"},
+	{name: "recommendations", path: "/my/recommendations", as: "attendee1@demo.expo"},
+	{name: "interpreters", path: "/organizer/interpreters", as: "organizer@demo.expo"},
+	{name: "matchmaking-results", path: "/organizer/matchmaking/results", as: "organizer@demo.expo"},
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -121,23 +131,38 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer cancel()
+	// One browser profile per visitor (account and language), logged in
+	// once: logging in for every shot would hit the login rate limit.
+	profiles := map[string]context.Context{}
 	for _, s := range shots {
-		if err := take(browserCtx, base, *password, *out, s, stdout); err != nil {
+		key := s.as + "|" + s.lang
+		ctx, ok := profiles[key]
+		if !ok {
+			var cancel context.CancelFunc
+			ctx, cancel = chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
+			defer cancel()
+			// The first Run opens the tab; it must not get a timeout context,
+			// or the tab would close with it.
+			if err := chromedp.Do(ctx); err != nil {
+				return fmt.Errorf("%s: open a tab: %w", s.name, err)
+			}
+			if err := prepare(ctx, base, *password, s); err != nil {
+				return fmt.Errorf("%s: %w", s.name, err)
+			}
+			profiles[key] = ctx
+		}
+		if err := take(ctx, base, *out, s, stdout); err != nil {
 			return fmt.Errorf("%s: %w", s.name, err)
 		}
 	}
 	return nil
 }
 
-// take logs in (or switches the language) in a fresh browser profile, then
-// writes the page at every viewport.
-func take(browserCtx context.Context, base, password, out string, s shot, stdout io.Writer) error {
-	// A browser context of its own: no cookies from the shot before.
-	ctx, cancel := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
-	defer cancel()
+// prepare logs a fresh browser profile in as the shot's visitor and switches
+// its language.
+func prepare(ctx context.Context, base, password string, s shot) error {
 	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
 	defer cancelTimeout()
-
 	if s.as != "" {
 		if err := chromedp.Do(ctx,
 			chromedp.Navigate(base+"/login"),
@@ -157,6 +182,13 @@ func take(browserCtx context.Context, base, password, out string, s shot, stdout
 			return fmt.Errorf("switch to %s: %w", s.lang, err)
 		}
 	}
+	return nil
+}
+
+// take writes the page at every viewport.
+func take(ctx context.Context, base, out string, s shot, stdout io.Writer) error {
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	defer cancelTimeout()
 	for _, v := range viewports {
 		opts := []chromedp.EmulateViewportOption{chromedp.EmulatePortrait}
 		if v.mobile {

@@ -10,7 +10,12 @@ import (
 // the first kind; business meetings join them later.
 type AgendaKind string
 
-const AgendaForumSession AgendaKind = "forum_session"
+const (
+	AgendaForumSession AgendaKind = "forum_session"
+	// AgendaMeeting is a business meeting (pending or accepted); Title is
+	// the other party's name and Room the table.
+	AgendaMeeting AgendaKind = "meeting"
+)
 
 // AgendaItem is one entry of a user's personal agenda.
 type AgendaItem struct {
@@ -28,6 +33,8 @@ type AgendaItem struct {
 	Status   RegistrationStatus
 	Position int
 	Updated  time.Time
+	// Meeting is the status of a meeting item (pending ones are tentative).
+	Meeting MeetingStatus
 }
 
 // Overlap is a pair of agenda items that overlap in time, A starting no
@@ -59,6 +66,11 @@ func AgendaOverlaps(items []AgendaItem) []Overlap {
 				break
 			}
 			if a.Kind == AgendaForumSession && b.Kind == AgendaForumSession && a.ForumID == b.ForumID {
+				continue
+			}
+			// Two meetings never clash for an attendee (the database keeps
+			// one per slot); for an exhibitor they are parallel tables.
+			if a.Kind == AgendaMeeting && b.Kind == AgendaMeeting {
 				continue
 			}
 			if b.EndsAt.After(a.StartsAt) {

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -51,7 +52,55 @@ func (s *Store) Agenda(ctx context.Context, userID int64) ([]expo.AgendaItem, er
 			Forum: r.ForumTitle, StartsAt: r.StartsAt.UTC(), EndsAt: r.EndsAt.UTC(), Room: r.Room, Language: r.Language,
 			Status: expo.RegistrationStatus(r.Status), Position: r.Position, Updated: r.UpdatedAt.UTC()}
 	}
+	meetings, err := s.agendaMeetings(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	items = append(items, meetings...)
 	expo.SortAgenda(items)
+	return items, nil
+}
+
+// agendaMeetings are the user's open meetings as agenda items: an
+// attendee's own, an exhibitor representative's company's (the other
+// party's name as title, the table as room).
+func (s *Store) agendaMeetings(ctx context.Context, userID int64) ([]expo.AgendaItem, error) {
+	var rows []struct {
+		ID          int64
+		Status      string
+		StartsAt    time.Time
+		EndsAt      time.Time
+		Language    string
+		UpdatedAt   time.Time
+		Party       string
+		TableNumber *int
+		TableArea   *string
+	}
+	err := s.r.WithContext(ctx).Raw(`SELECT m.id, m.status, s.starts_at, s.ends_at, m.language, m.updated_at,
+			CASE WHEN m.attendee_id = me.id THEN e.name ELSE u.name END AS party,
+			t.number AS table_number, t.area AS table_area
+		FROM users me
+		JOIN meetings m ON (me.role = 'attendee' AND m.attendee_id = me.id) OR (me.role = 'exhibitor' AND m.exhibitor_id = me.exhibitor_id)
+		JOIN slots s ON s.id = m.slot_id
+		JOIN exhibitors e ON e.id = m.exhibitor_id
+		JOIN users u ON u.id = m.attendee_id
+		LEFT JOIN meeting_tables t ON t.id = m.table_id
+		WHERE me.id = ? AND m.status IN ?`, userID, openStatuses).Scan(&rows).Error
+	if err != nil {
+		return nil, dbErr(err, "read agenda meetings")
+	}
+	items := make([]expo.AgendaItem, len(rows))
+	for i, r := range rows {
+		room := ""
+		if r.TableNumber != nil {
+			room = "#" + strconv.Itoa(*r.TableNumber)
+			if r.TableArea != nil && *r.TableArea != "" {
+				room += " · " + *r.TableArea
+			}
+		}
+		items[i] = expo.AgendaItem{Kind: expo.AgendaMeeting, ID: r.ID, Title: r.Party, StartsAt: r.StartsAt.UTC(), EndsAt: r.EndsAt.UTC(),
+			Room: room, Language: r.Language, Meeting: expo.MeetingStatus(r.Status), Updated: r.UpdatedAt.UTC()}
+	}
 	return items, nil
 }
 

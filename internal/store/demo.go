@@ -174,6 +174,15 @@ func (s *Store) LoadDemo(ctx context.Context, password string, size DemoSize, lo
 			return err
 		}
 		// Matchmaking demo data is added here.
+		if err := s.loadDemoMatchmaking(tx, start, loc, now); err != nil {
+			return err
+		}
+		if err := demoInterpreters(tx, now); err != nil { // after the slot grid, before demo meetings
+			return err
+		}
+		if err := demoWishes(tx, now); err != nil { // after the slot grid and availability
+			return err
+		}
 		return nil
 	})
 	if err != nil {

@@ -25,6 +25,8 @@ type Store struct {
 	// BcryptCost is the cost of new password hashes; tests lower it.
 	BcryptCost int
 	now        func() time.Time
+	// mm tunes matchmaking (meetings.go).
+	mm MatchmakingOptions
 }
 
 // Options tune Open.
@@ -34,6 +36,9 @@ type Options struct {
 	// MigrateTo stops migrations at this version (0 means the latest); tests
 	// use it to build a database as an older release left it.
 	MigrateTo int
+	// Matchmaking tunes meeting requests (limits, expiry); zero values take
+	// the defaults.
+	Matchmaking MatchmakingOptions
 }
 
 // Open connects to dsn (a SQLite file path, or a postgres:// URL), applies
@@ -59,6 +64,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	wdb.SetMaxIdleConns(d.maxWriters)
 	wdb.SetConnMaxIdleTime(0)
 	s := &Store{w: w, r: w, dialect: d, BcryptCost: opts.BcryptCost, now: func() time.Time { return time.Now().UTC() }}
+	s.SetMatchmakingOptions(opts.Matchmaking)
 	if s.BcryptCost == 0 {
 		s.BcryptCost = expo.DefaultBcryptCost
 	}

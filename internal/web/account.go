@@ -26,7 +26,11 @@ func (s *Server) accountView(c echo.Context, u expo.User) (pages.AccountView, er
 	if err != nil {
 		return pages.AccountView{}, err
 	}
-	return pages.AccountView{User: u, Profile: profileForm(u), Tokens: tokens}, nil
+	_, interpreter, err := s.store.InterpreterOfUser(c.Request().Context(), u.ID)
+	if err != nil {
+		return pages.AccountView{}, err
+	}
+	return pages.AccountView{User: u, Profile: profileForm(u), Tokens: tokens, Interpreter: interpreter}, nil
 }
 
 func (s *Server) renderAccount(c echo.Context, status int, v pages.AccountView) error {

@@ -98,6 +98,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 	ctx := c.Request().Context()
 	if isAPI(c) {
 		body := apiError{Error: apiErrorBody{Code: string(e.Code), Message: i18n.T(ctx, e.Message, e.Data)}}
+		if expo.IsSlotTaken(e) {
+			// The one finer API code: clients retry with another slot.
+			body.Error.Code = "slot_taken"
+		}
 		if len(e.Fields) > 0 {
 			body.Error.Fields = map[string]string{}
 			for f, id := range e.Fields {

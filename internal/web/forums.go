@@ -424,6 +424,16 @@ func (s *Server) handlePersonalICS(c echo.Context) error {
 	}
 	events := make([]expo.CalendarEvent, len(items))
 	for i, it := range items {
+		if it.Kind == expo.AgendaMeeting {
+			// Business meetings: pending ones are tentative; the table is
+			// the location.
+			events[i] = expo.CalendarEvent{
+				UID: "meeting-" + itoa(it.ID) + "@" + host, Start: it.StartsAt, End: it.EndsAt,
+				Summary: i18n.T(ctx, "agenda.meeting", map[string]any{"Name": it.Title}), Location: it.Room,
+				URL: s.progURL(c, "/my/meetings"), Tentative: it.Meeting == expo.MeetingPending, Modified: it.Updated,
+			}
+			continue
+		}
 		summary := it.Title
 		if it.Status == expo.RegistrationWaitlisted {
 			summary = i18n.T(ctx, "forum.ics.waitlisted", map[string]any{"Title": it.Title, "Position": it.Position})

@@ -159,6 +159,47 @@ func (s *Server) Routes() []Route {
 		// (end of forum routes)
 
 		// Business matchmaking: slot grid, availability, meetings, recommendations, interpreters, scheduler, outcomes.
+		// Matchmaking core: slot grid, availability, booking, My meetings.
+		{http.MethodGet, "/exhibitors/:slug/meet", "meetings.book", Attendee, s.handleMeetForm},
+		{http.MethodPost, "/exhibitors/:slug/meet", "meetings.request", Attendee, s.handleMeetRequest},
+		{http.MethodGet, "/my/meetings", "meetings", LoggedIn, s.handleMyMeetings},
+		{http.MethodPost, "/my/meetings/:id/accept", "meetings.accept", LoggedIn, s.handleMeetingAccept},
+		{http.MethodPost, "/my/meetings/:id/decline", "meetings.decline", LoggedIn, s.handleMeetingDecline},
+		{http.MethodPost, "/my/meetings/:id/cancel", "meetings.cancel", LoggedIn, s.handleMeetingCancel},
+		{http.MethodGet, "/exhibitor/meetings", "meetings.availability", Exhibitor, s.handleAvailability},
+		{http.MethodPost, "/exhibitor/meetings/availability", "meetings.availability.save", Exhibitor, s.handleAvailabilitySave},
+		{http.MethodPost, "/exhibitor/meetings/settings", "meetings.settings", Exhibitor, s.handleMeetingSettings},
+		{http.MethodPost, "/exhibitor/meetings/invite", "meetings.invite", Exhibitor, s.handleMeetingInvite},
+		{http.MethodGet, "/organizer/matchmaking", "matchmaking", Organizer, s.handleMatchmakingAdmin},
+		{http.MethodPost, "/organizer/matchmaking/blocks", "matchmaking.blocks.create", Organizer, s.handleBlockCreate},
+		{http.MethodPost, "/organizer/matchmaking/blocks/:id/delete", "matchmaking.blocks.delete", Organizer, s.handleBlockDelete},
+		{http.MethodPost, "/organizer/matchmaking/tables", "matchmaking.tables", Organizer, s.handleTablesSave},
+		// (end of matchmaking core routes)
+		// Meeting wishes and the auto-scheduler (scheduler.go).
+		{http.MethodGet, "/exhibitors/:slug/wish", "wish.form", Attendee, s.handleWishForm},
+		{http.MethodPost, "/exhibitors/:slug/wish", "wish.set", Attendee, s.handleWishSet},
+		{http.MethodGet, "/my/wishes", "wishes", LoggedIn, s.handleMyWishes},
+		{http.MethodPost, "/my/wishes", "wishes.add", Exhibitor, s.handleWishAdd},
+		{http.MethodPost, "/my/wishes/remove", "wishes.remove", LoggedIn, s.handleWishRemove},
+		{http.MethodGet, "/organizer/matchmaking/scheduler", "scheduler", Organizer, s.handleScheduler},
+		{http.MethodGet, "/organizer/matchmaking/scheduler/run", "scheduler.run", Organizer, s.handleSchedulerRun},
+		{http.MethodGet, "/organizer/matchmaking/scheduler/:id", "scheduler.preview", Organizer, s.handleSchedulerPreview},
+		{http.MethodPost, "/organizer/matchmaking/scheduler/:id/commit", "scheduler.commit", Organizer, s.handleSchedulerCommit},
+		// (end of scheduler routes)
+		// Recommendations, interpreters, outcomes (recommend.go, interpreters.go, outcomes.go).
+		{http.MethodGet, "/my/recommendations", "recommendations", LoggedIn, s.handleRecommendations},
+		{http.MethodGet, "/organizer/interpreters", "interpreters", Organizer, s.handleInterpreters},
+		{http.MethodPost, "/organizer/interpreters", "interpreters.create", Organizer, s.handleInterpreterCreate},
+		{http.MethodGet, "/organizer/interpreters/:id", "interpreters.edit", Organizer, s.handleInterpreter},
+		{http.MethodPost, "/organizer/interpreters/:id", "interpreters.update", Organizer, s.handleInterpreterUpdate},
+		{http.MethodPost, "/organizer/interpreters/:id/availability", "interpreters.availability", Organizer, s.handleInterpreterAvailability},
+		{http.MethodGet, "/organizer/interpreters/:id/delete", "interpreters.delete.confirm", Organizer, s.handleInterpreterDeleteConfirm},
+		{http.MethodPost, "/organizer/interpreters/:id/delete", "interpreters.delete", Organizer, s.handleInterpreterDelete},
+		{http.MethodGet, "/my/interpreting", "interpreting", LoggedIn, s.handleInterpreting},
+		{http.MethodGet, "/my/meetings/:id/outcome", "outcome", LoggedIn, s.handleOutcome},
+		{http.MethodPost, "/my/meetings/:id/outcome", "outcome.save", LoggedIn, s.handleOutcomeSave},
+		{http.MethodGet, "/organizer/matchmaking/results", "results", Organizer, s.handleResults},
+		// (end of recommendation, interpreter and outcome routes)
 		// (end of matchmaking routes)
 
 		{http.MethodGet, "/api/v1/openapi.json", "api.openapi", Public, s.handleOpenAPI},
@@ -175,6 +216,12 @@ func (s *Server) Routes() []Route {
 		{http.MethodDelete, "/api/v1/forums/:id/registration", "api.forums.cancel", Token, s.handleAPICancel},
 		// (end of forum API routes)
 		// Matchmaking API.
+		{http.MethodGet, "/api/v1/exhibitors/:slug/slots", "api.exhibitors.slots", Token, s.handleAPISlots},
+		{http.MethodGet, "/api/v1/meetings", "api.meetings", Token, s.handleAPIMeetings},
+		{http.MethodPost, "/api/v1/meetings", "api.meetings.create", Token, s.handleAPIMeetingCreate},
+		{http.MethodPost, "/api/v1/meetings/:id/accept", "api.meetings.accept", Token, s.handleAPIMeetingAccept},
+		{http.MethodPost, "/api/v1/meetings/:id/decline", "api.meetings.decline", Token, s.handleAPIMeetingDecline},
+		{http.MethodPost, "/api/v1/meetings/:id/cancel", "api.meetings.cancel", Token, s.handleAPIMeetingCancel},
 		// (end of matchmaking API routes)
 	}
 }

@@ -41,6 +41,7 @@ type Server struct {
 	sessions *scs.SessionManager
 	limits   *limiters
 	imports  *importRegistry
+	previews schedulePreviews // auto-scheduler runs (scheduler.go)
 	echo     *echo.Echo
 }
 
@@ -83,4 +84,5 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.Serv
 func (s *Server) Background(ctx context.Context) {
 	go s.store.Sessions().CleanupLoop(ctx, 10*time.Minute, s.log)
 	go s.limits.pruneLoop(ctx)
+	go s.expireMeetingsLoop(ctx, time.Minute)
 }

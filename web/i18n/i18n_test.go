@@ -233,7 +233,21 @@ func dynamicIDs() map[string][]string {
 		"booth.kind.":            expo.BoothWishes,
 		"error.booth_size_kind.": expo.BoothWishes,
 		"directory.sort.":        expo.DirectorySorts,
+		// Matchmaking core: meeting statuses and the groups of "My meetings".
+		"meeting.status.": meetingStatuses(),
+		"meeting.group.":  {"to_answer", "awaiting", "upcoming", "past", "closed"},
+		// Meeting wishes: weights 0 (none) to 3.
+		"wish.weight.": {"0", "1", "2", "3"},
 	}
+}
+
+// meetingStatuses lists the meeting statuses.
+func meetingStatuses() []string {
+	var out []string
+	for _, s := range expo.MeetingStatuses {
+		out = append(out, string(s))
+	}
+	return out
 }
 
 // appStates lists the exhibitor application states.

@@ -94,6 +94,9 @@ type AccountView struct {
 	Tokens    []expo.APIToken
 	// NewToken is the secret of a token just created, shown once.
 	NewToken string
+	// Interpreter: the account is linked to an interpreter (link to
+	// /my/interpreting).
+	Interpreter bool
 }
 
 // DashboardView is the organizer's overview.

@@ -1,0 +1,705 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"gorm.io/gorm"
+
+	"expo/internal/expo"
+)
+
+// Meetings of the business matchmaking. Every change is one transaction
+// whose invariants the database enforces:
+//
+//   - an attendee holds at most one open (pending or accepted) meeting per
+//     slot: the partial unique index meetings_attendee_slot_open_idx;
+//   - an exhibitor never holds more open meetings in a slot than its tables:
+//     the guarded increment of exhibitor_availability.booked;
+//   - a table holds at most one open meeting per slot, an interpreter too:
+//     partial unique indexes, with a retry on the next free one under a
+//     savepoint when a concurrent transaction took the same;
+//   - an attendee has at most the configured number of pending requests:
+//     the guarded increment of matchmaking_quota.open_requests.
+//
+// Whatever closes an open meeting (decline, cancel, expiry) gives all of it
+// back in the same transaction: booked, the quota, the table.
+
+// MatchmakingOptions tune meeting requests; zero values take the defaults.
+type MatchmakingOptions struct {
+	// OpenRequestLimit is how many pending requests an attendee may have
+	// sent at once (default expo.DefaultOpenRequestLimit).
+	OpenRequestLimit int
+	// RequestTTL is how long a request waits for an answer before it
+	// expires (default expo.DefaultRequestTTL; never past the slot start).
+	RequestTTL time.Duration
+	// Location is the expo time zone, for times in messages (default UTC).
+	Location *time.Location
+}
+
+// SetMatchmakingOptions replaces the matchmaking options; call it before
+// the store is used concurrently.
+func (s *Store) SetMatchmakingOptions(o MatchmakingOptions) {
+	if o.OpenRequestLimit <= 0 {
+		o.OpenRequestLimit = expo.DefaultOpenRequestLimit
+	}
+	if o.RequestTTL <= 0 {
+		o.RequestTTL = expo.DefaultRequestTTL
+	}
+	if o.Location == nil {
+		o.Location = time.UTC
+	}
+	s.mm = o
+}
+
+type meetingRow struct {
+	ID            int64
+	SlotID        int64
+	ExhibitorID   int64
+	AttendeeID    int64
+	Initiator     string
+	Status        string
+	Message       string
+	Language      string
+	TableID       *int64
+	InterpreterID *int64
+	Reason        string
+	ClosedBy      *int64
+	ExpiresAt     *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+func (meetingRow) TableName() string { return "meetings" }
+
+var openStatuses = []string{string(expo.MeetingPending), string(expo.MeetingAccepted)}
+
+// booking is one meeting to place. Initiator says who asked: an attendee's
+// request waits for the exhibitor (or is accepted at once when the
+// exhibitor auto-accepts), an exhibitor's invitation waits for the
+// attendee, and the scheduler's placements are accepted at once.
+type booking struct {
+	AttendeeID  int64
+	ExhibitorID int64
+	SlotID      int64
+	Initiator   expo.Side
+	Message     string
+	Language    string
+	// ActorID is the user who asked (the attendee, an exhibitor
+	// representative, or the organizer running the scheduler).
+	ActorID int64
+}
+
+// bookParty is what booking needs to know of the exhibitor and attendee.
+type bookParty struct {
+	ExhibitorState    string
+	ExhibitorCountry  string
+	ExhibitorLangs    string
+	ExhibitorName     string
+	AutoAccept        bool
+	AttendeeRole      string
+	AttendeeCountry   string
+	AttendeeLangs     string
+	AttendeeName      string
+	AttendeeExhibitor *int64
+}
+
+// bookInTx places b inside tx (the caller's transaction) and returns the
+// meeting. It checks the slot (exists, not started, the block's country
+// restriction), the parties (an approved exhibitor; an attendee account that
+// is not the exhibitor's own), validates message and language, then takes
+// the exhibitor's table capacity with a guarded update, the attendee's slot
+// with the partial unique index, the attendee's request quota, an
+// interpreter when the sides share no language, and a table when the
+// meeting is accepted. Errors are *expo.Error (expo.ErrSlotTaken when the
+// exhibitor's tables are full, expo.ErrAttendeeBusy when the attendee
+// already has a meeting then, ...); on any error the caller must roll the
+// transaction back (on PostgreSQL a failed statement aborts it anyway).
+// The auto-scheduler's commit calls it with Initiator expo.SideScheduler.
+func (s *Store) bookInTx(tx *gorm.DB, b booking) (expo.Meeting, error) {
+	now := s.now()
+	var slot struct {
+		StartsAt        time.Time
+		EndsAt          time.Time
+		RestrictCountry string
+	}
+	err := tx.Raw(`SELECT s.starts_at, s.ends_at, b.restrict_country FROM slots s
+		JOIN negotiation_blocks b ON b.id = s.block_id WHERE s.id = ?`, b.SlotID).Scan(&slot).Error
+	if err != nil {
+		return expo.Meeting{}, err
+	}
+	if slot.StartsAt.IsZero() {
+		return expo.Meeting{}, &expo.Error{Code: expo.CodeNotFound, Message: "error.form", Fields: map[string]string{"slot_id": "meeting.error.no_slot"}}
+	}
+	if !now.Before(slot.StartsAt) {
+		return expo.Meeting{}, expo.ErrSlotPast
+	}
+	var p bookParty
+	err = tx.Raw(`SELECT e.state AS exhibitor_state, e.country AS exhibitor_country, e.languages AS exhibitor_langs,
+			e.name AS exhibitor_name, e.auto_accept,
+			u.role AS attendee_role, u.country AS attendee_country, u.languages AS attendee_langs, u.name AS attendee_name,
+			u.exhibitor_id AS attendee_exhibitor
+		FROM exhibitors e, users u WHERE e.id = ? AND u.id = ?`, b.ExhibitorID, b.AttendeeID).Scan(&p).Error
+	if err != nil {
+		return expo.Meeting{}, err
+	}
+	switch {
+	case p.ExhibitorState != string(expo.StateApproved):
+		return expo.Meeting{}, expo.ErrNotFound
+	case p.AttendeeExhibitor != nil && *p.AttendeeExhibitor == b.ExhibitorID:
+		return expo.Meeting{}, expo.ErrOwnCompany
+	case p.AttendeeRole != string(expo.RoleAttendee):
+		return expo.Meeting{}, expo.ErrNotAnAttendee
+	}
+	if slot.RestrictCountry != "" && slot.RestrictCountry != p.ExhibitorCountry && slot.RestrictCountry != p.AttendeeCountry {
+		return expo.Meeting{}, expo.ErrBlockRestricted
+	}
+	attLangs, exLangs := splitList(p.AttendeeLangs), splitList(p.ExhibitorLangs)
+	req, err := expo.MeetingRequest{Message: b.Message, Language: b.Language}.Validate(attLangs, exLangs)
+	if err != nil {
+		return expo.Meeting{}, err
+	}
+
+	// The exhibitor's capacity in the slot: one guarded increment.
+	res := tx.Exec(`UPDATE exhibitor_availability SET booked = booked + 1
+		WHERE exhibitor_id = ? AND slot_id = ? AND booked < (SELECT meeting_tables FROM exhibitors WHERE id = ?)`,
+		b.ExhibitorID, b.SlotID, b.ExhibitorID)
+	if res.Error != nil {
+		return expo.Meeting{}, res.Error
+	}
+	if res.RowsAffected == 0 {
+		var n int64
+		if err := tx.Table("exhibitor_availability").Where("exhibitor_id = ? AND slot_id = ?", b.ExhibitorID, b.SlotID).Count(&n).Error; err != nil {
+			return expo.Meeting{}, err
+		}
+		if n == 0 {
+			return expo.Meeting{}, expo.ErrSlotNotOffered
+		}
+		return expo.Meeting{}, expo.ErrSlotTaken
+	}
+
+	status := expo.MeetingPending
+	if b.Initiator == expo.SideScheduler || (b.Initiator == expo.SideAttendee && p.AutoAccept) {
+		status = expo.MeetingAccepted
+	}
+	if b.Initiator == expo.SideAttendee && status == expo.MeetingPending {
+		if err := s.takeQuota(tx, b.AttendeeID); err != nil {
+			return expo.Meeting{}, err
+		}
+	}
+	row := meetingRow{SlotID: b.SlotID, ExhibitorID: b.ExhibitorID, AttendeeID: b.AttendeeID, Initiator: string(b.Initiator),
+		Status: string(status), Message: req.Message, Language: req.Language, CreatedAt: now, UpdatedAt: now}
+	if status == expo.MeetingPending {
+		exp := expo.RequestExpiry(now, slot.StartsAt, s.mm.RequestTTL)
+		row.ExpiresAt = &exp
+	}
+	if err := tx.Create(&row).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return expo.Meeting{}, expo.ErrAttendeeBusy
+		}
+		return expo.Meeting{}, err
+	}
+	if need := expo.NeedsInterpreter(attLangs, exLangs, req.Language); need.Needed {
+		if err := s.assignInterpreter(tx, row.ID, b.SlotID, need, slot.StartsAt); err != nil {
+			return expo.Meeting{}, err
+		}
+	}
+	if status == expo.MeetingAccepted {
+		if err := assignTable(tx, row.ID, b.SlotID); err != nil {
+			return expo.Meeting{}, err
+		}
+	}
+	link := "/my/meetings"
+	switch b.Initiator {
+	case expo.SideAttendee:
+		msg := "meeting.notify.requested"
+		if status == expo.MeetingAccepted {
+			msg = "meeting.notify.booked"
+		}
+		if err := s.notifyExhibitor(tx, b.ExhibitorID, msg, map[string]any{"Name": p.AttendeeName, "Time": s.clock(slot.StartsAt)}, link); err != nil {
+			return expo.Meeting{}, err
+		}
+	case expo.SideExhibitor:
+		if err := s.notify(tx, b.AttendeeID, "meeting.notify.invited", map[string]any{"Name": p.ExhibitorName, "Time": s.clock(slot.StartsAt)}, link); err != nil {
+			return expo.Meeting{}, err
+		}
+	}
+	return s.meetingIn(tx, row.ID)
+}
+
+// clock formats an instant for messages, in the expo time zone.
+func (s *Store) clock(t time.Time) string { return t.In(s.mm.Location).Format("2006-01-02 15:04") }
+
+// takeQuota counts one more pending request of the attendee, refusing
+// with expo.ErrRequestLimit at the configured limit (a guarded update).
+func (s *Store) takeQuota(tx *gorm.DB, userID int64) error {
+	if err := tx.Exec("INSERT INTO matchmaking_quota (user_id, open_requests) VALUES (?, 0) ON CONFLICT DO NOTHING", userID).Error; err != nil {
+		return err
+	}
+	res := tx.Exec("UPDATE matchmaking_quota SET open_requests = open_requests + 1 WHERE user_id = ? AND open_requests < ?", userID, s.mm.OpenRequestLimit)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return &expo.Error{Code: expo.CodeRateLimited, Message: expo.ErrRequestLimit.Message, Data: map[string]any{"Limit": s.mm.OpenRequestLimit}}
+	}
+	return nil
+}
+
+// assignTable gives the meeting the lowest-numbered table free in the
+// slot. The partial unique index (table_id, slot_id) is the guard: when a
+// concurrent transaction took the same table first, the update is undone
+// to a savepoint and the next free table is tried.
+func assignTable(tx *gorm.DB, meetingID, slotID int64) error {
+	for attempt := 0; attempt < 5; attempt++ {
+		var tableID int64
+		err := tx.Raw(`SELECT t.id FROM meeting_tables t WHERE NOT EXISTS (SELECT 1 FROM meetings m
+				WHERE m.slot_id = ? AND m.table_id = t.id AND m.status IN ?)
+			ORDER BY t.number LIMIT 1`, slotID, openStatuses).Scan(&tableID).Error
+		if err != nil {
+			return err
+		}
+		if tableID == 0 {
+			return expo.ErrNoTableFree
+		}
+		sp := "table_" + strconv.Itoa(attempt)
+		if err := tx.SavePoint(sp).Error; err != nil {
+			return err
+		}
+		err = tx.Exec("UPDATE meetings SET table_id = ? WHERE id = ?", tableID, meetingID).Error
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, gorm.ErrDuplicatedKey) {
+			return err
+		}
+		if err := tx.RollbackTo(sp).Error; err != nil {
+			return err
+		}
+	}
+	return expo.ErrNoTableFree
+}
+
+// assignInterpreter gives the meeting an interpreter for the pair who is
+// available in the slot and not booked then (partial unique index
+// (interpreter_id, slot_id), with the same savepoint retry as tables), or
+// refuses with "no interpreter free for A–B at HH:MM".
+func (s *Store) assignInterpreter(tx *gorm.DB, meetingID, slotID int64, need expo.InterpreterNeed, start time.Time) error {
+	for attempt := 0; attempt < 5; attempt++ {
+		id, ok, err := freeInterpreterTx(tx, slotID, need.A, need.B)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return expo.ErrNoInterpreter(need.A, need.B, start.In(s.mm.Location))
+		}
+		sp := "interp_" + strconv.Itoa(attempt)
+		if err := tx.SavePoint(sp).Error; err != nil {
+			return err
+		}
+		err = tx.Exec("UPDATE meetings SET interpreter_id = ? WHERE id = ?", id, meetingID).Error
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, gorm.ErrDuplicatedKey) {
+			return err
+		}
+		if err := tx.RollbackTo(sp).Error; err != nil {
+			return err
+		}
+	}
+	return expo.ErrNoInterpreter(need.A, need.B, start.In(s.mm.Location))
+}
+
+// notifyExhibitor notifies every representative of the exhibitor.
+func (s *Store) notifyExhibitor(tx *gorm.DB, exhibitorID int64, msg string, params map[string]any, link string) error {
+	var ids []int64
+	if err := tx.Model(&userRow{}).Where("exhibitor_id = ?", exhibitorID).Pluck("id", &ids).Error; err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := s.notify(tx, id, msg, params, link); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RequestMeeting books a request from the attendee to the exhibitor (by
+// slug) in the slot, in one transaction: pending, or accepted at once with
+// a table when the exhibitor auto-accepts. See bookInTx for the checks and
+// errors.
+func (s *Store) RequestMeeting(ctx context.Context, attendeeID int64, exhibitorSlug string, slotID int64, req expo.MeetingRequest) (expo.Meeting, error) {
+	var m expo.Meeting
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var exID int64
+		if err := tx.Raw("SELECT id FROM exhibitors WHERE slug = ? AND state = ?", exhibitorSlug, string(expo.StateApproved)).Scan(&exID).Error; err != nil {
+			return err
+		}
+		if exID == 0 {
+			return expo.ErrNotFound
+		}
+		var err error
+		m, err = s.bookInTx(tx, booking{AttendeeID: attendeeID, ExhibitorID: exID, SlotID: slotID, Initiator: expo.SideAttendee,
+			Message: req.Message, Language: req.Language, ActorID: attendeeID})
+		return err
+	})
+	return m, dbErr(err, "request meeting")
+}
+
+// InviteAttendee books an invitation from the exhibitor (actor is one of
+// its representatives) to the attendee in the slot; it waits for the
+// attendee's answer.
+func (s *Store) InviteAttendee(ctx context.Context, exhibitorID, actorID, attendeeID, slotID int64, req expo.MeetingRequest) (expo.Meeting, error) {
+	var m expo.Meeting
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		m, err = s.bookInTx(tx, booking{AttendeeID: attendeeID, ExhibitorID: exhibitorID, SlotID: slotID, Initiator: expo.SideExhibitor,
+			Message: req.Message, Language: req.Language, ActorID: actorID})
+		return err
+	})
+	return m, dbErr(err, "invite attendee")
+}
+
+// sideOf says which side of the meeting the user is on; "" when neither
+// (the caller then answers not found, so ids of others' meetings reveal
+// nothing).
+func sideOf(m meetingRow, u expo.User) expo.Side {
+	switch {
+	case u.Role == expo.RoleAttendee && m.AttendeeID == u.ID:
+		return expo.SideAttendee
+	case u.Role == expo.RoleExhibitor && u.ExhibitorID != nil && *u.ExhibitorID == m.ExhibitorID:
+		return expo.SideExhibitor
+	}
+	return ""
+}
+
+// lockMeeting reads the meeting inside tx after a no-op update of its row,
+// so concurrent answers and cancellations of one meeting queue up.
+func lockMeeting(tx *gorm.DB, id int64) (meetingRow, error) {
+	var row meetingRow
+	res := tx.Exec("UPDATE meetings SET updated_at = updated_at WHERE id = ?", id)
+	if res.Error != nil {
+		return row, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return row, expo.ErrNotFound
+	}
+	err := tx.Take(&row, id).Error
+	return row, err
+}
+
+// AnswerMeeting accepts or declines a pending meeting for the side it
+// waits for (the exhibitor for requests, the attendee for invitations).
+// Accepting assigns a table (expo.ErrNoTableFree when the area is full);
+// declining frees the slot. Someone else's meeting is expo.ErrNotFound.
+func (s *Store) AnswerMeeting(ctx context.Context, id int64, u expo.User, accept bool, reason string) (expo.Meeting, error) {
+	reason, err := expo.ValidateReason(reason)
+	if err != nil {
+		return expo.Meeting{}, err
+	}
+	var m expo.Meeting
+	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		row, err := lockMeeting(tx, id)
+		if err != nil {
+			return err
+		}
+		side := sideOf(row, u)
+		if side == "" {
+			return expo.ErrNotFound
+		}
+		cur, err := s.meetingIn(tx, id)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		if cur.Expired(now) {
+			if err := s.closeMeeting(tx, row, expo.MeetingExpired, nil, ""); err != nil {
+				return err
+			}
+			return expo.ErrMeetingClosed
+		}
+		if err := cur.CheckAnswer(side, now); err != nil {
+			return err
+		}
+		if accept {
+			if err := tx.Exec("UPDATE meetings SET status = ?, expires_at = NULL, updated_at = ? WHERE id = ? AND status = ?",
+				string(expo.MeetingAccepted), now, id, string(expo.MeetingPending)).Error; err != nil {
+				return err
+			}
+			if row.Initiator == string(expo.SideAttendee) {
+				if err := releaseQuota(tx, row.AttendeeID); err != nil {
+					return err
+				}
+			}
+			if err := assignTable(tx, id, row.SlotID); err != nil {
+				return err
+			}
+			if err := s.notifyOther(tx, row, side, "meeting.notify.accepted", cur); err != nil {
+				return err
+			}
+		} else {
+			if err := s.closeMeeting(tx, row, expo.MeetingDeclined, &u.ID, reason); err != nil {
+				return err
+			}
+			if err := s.notifyOther(tx, row, side, "meeting.notify.declined", cur); err != nil {
+				return err
+			}
+		}
+		m, err = s.meetingIn(tx, id)
+		return err
+	})
+	return m, dbErr(err, "answer meeting")
+}
+
+// CancelMeeting cancels an open meeting that has not started, by either
+// side, with an optional reason; the slot, table and quota are freed.
+func (s *Store) CancelMeeting(ctx context.Context, id int64, u expo.User, reason string) (expo.Meeting, error) {
+	reason, err := expo.ValidateReason(reason)
+	if err != nil {
+		return expo.Meeting{}, err
+	}
+	var m expo.Meeting
+	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		row, err := lockMeeting(tx, id)
+		if err != nil {
+			return err
+		}
+		side := sideOf(row, u)
+		if side == "" {
+			return expo.ErrNotFound
+		}
+		cur, err := s.meetingIn(tx, id)
+		if err != nil {
+			return err
+		}
+		if !cur.Status.Open() {
+			return expo.ErrMeetingClosed
+		}
+		if !cur.CanCancel(side, s.now()) {
+			return expo.ErrSlotPast
+		}
+		if err := s.closeMeeting(tx, row, expo.MeetingCancelled, &u.ID, reason); err != nil {
+			return err
+		}
+		if err := s.notifyOther(tx, row, side, "meeting.notify.cancelled", cur); err != nil {
+			return err
+		}
+		m, err = s.meetingIn(tx, id)
+		return err
+	})
+	return m, dbErr(err, "cancel meeting")
+}
+
+// closeMeeting moves an open meeting to a closed status and gives back
+// what it held: the exhibitor's booked count, the attendee's quota (for a
+// pending request it sent) and the table. The status change is guarded
+// (WHERE status is still the one read), so a meeting is freed once.
+func (s *Store) closeMeeting(tx *gorm.DB, row meetingRow, to expo.MeetingStatus, by *int64, reason string) error {
+	res := tx.Exec("UPDATE meetings SET status = ?, reason = ?, closed_by = ?, table_id = NULL, updated_at = ? WHERE id = ? AND status = ?",
+		string(to), reason, by, s.now(), row.ID, row.Status)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return expo.ErrMeetingClosed
+	}
+	if err := tx.Exec("UPDATE exhibitor_availability SET booked = booked - 1 WHERE exhibitor_id = ? AND slot_id = ? AND booked > 0",
+		row.ExhibitorID, row.SlotID).Error; err != nil {
+		return err
+	}
+	if row.Status == string(expo.MeetingPending) && row.Initiator == string(expo.SideAttendee) {
+		return releaseQuota(tx, row.AttendeeID)
+	}
+	return nil
+}
+
+func releaseQuota(tx *gorm.DB, userID int64) error {
+	return tx.Exec("UPDATE matchmaking_quota SET open_requests = open_requests - 1 WHERE user_id = ? AND open_requests > 0", userID).Error
+}
+
+// notifyOther tells the other side of the meeting what side did.
+func (s *Store) notifyOther(tx *gorm.DB, row meetingRow, side expo.Side, msg string, m expo.Meeting) error {
+	params := map[string]any{"Time": s.clock(m.Start)}
+	if side == expo.SideAttendee {
+		params["Name"] = m.AttendeeName
+		return s.notifyExhibitor(tx, row.ExhibitorID, msg, params, "/my/meetings")
+	}
+	params["Name"] = m.ExhibitorName
+	return s.notify(tx, row.AttendeeID, msg, params, "/my/meetings")
+}
+
+// ExpireRequests expires every pending meeting whose deadline has passed
+// at now, freeing what each held, and returns how many expired. Each
+// meeting is its own transaction (locking the meeting row before the
+// exhibitor's availability, as cancellations do, so they never deadlock).
+// The server runs it periodically and listings apply it lazily.
+func (s *Store) ExpireRequests(ctx context.Context, now time.Time) (int, error) {
+	var ids []int64
+	if err := s.r.WithContext(ctx).Model(&meetingRow{}).Where("status = ? AND expires_at <= ?", string(expo.MeetingPending), now).
+		Order("id").Limit(5000).Pluck("id", &ids).Error; err != nil {
+		return 0, dbErr(err, "list due requests")
+	}
+	n := 0
+	for _, id := range ids {
+		err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			row, err := lockMeeting(tx, id)
+			if err != nil {
+				return err
+			}
+			if row.Status != string(expo.MeetingPending) || row.ExpiresAt == nil || row.ExpiresAt.After(now) {
+				return expo.ErrMeetingClosed // answered meanwhile
+			}
+			return s.closeMeeting(tx, row, expo.MeetingExpired, nil, "")
+		})
+		switch {
+		case err == nil:
+			n++
+		case errors.Is(err, expo.ErrMeetingClosed), errors.Is(err, expo.ErrNotFound):
+		default:
+			return n, dbErr(err, "expire request")
+		}
+	}
+	return n, nil
+}
+
+// meetingSelect reads meetings with their slot, table, interpreter and
+// both parties, for pages.
+const meetingSelect = `SELECT m.id, m.slot_id, m.exhibitor_id, m.attendee_id, m.initiator, m.status, m.message, m.language,
+		m.reason, m.expires_at, m.created_at, m.updated_at, s.starts_at, s.ends_at,
+		m.table_id, t.number AS table_number, t.area AS table_area, m.interpreter_id, i.name AS interpreter_name,
+		e.slug AS exhibitor_slug, e.name AS exhibitor_name, e.name_latin AS exhibitor_latin, e.country AS exhibitor_country,
+		u.name AS attendee_name, u.organization AS attendee_organization, u.country AS attendee_country, u.languages AS attendee_languages
+	FROM meetings m
+	JOIN slots s ON s.id = m.slot_id
+	JOIN exhibitors e ON e.id = m.exhibitor_id
+	JOIN users u ON u.id = m.attendee_id
+	LEFT JOIN meeting_tables t ON t.id = m.table_id
+	LEFT JOIN interpreters i ON i.id = m.interpreter_id`
+
+type meetingView struct {
+	ID, SlotID, ExhibitorID, AttendeeID  int64
+	Initiator, Status, Message, Language string
+	Reason                               string
+	ExpiresAt                            *time.Time
+	CreatedAt, UpdatedAt                 time.Time
+	StartsAt, EndsAt                     time.Time
+	TableID                              *int64
+	TableNumber                          *int
+	TableArea                            *string
+	InterpreterID                        *int64
+	InterpreterName                      *string
+	ExhibitorSlug, ExhibitorName         string
+	ExhibitorLatin, ExhibitorCountry     string
+	AttendeeName, AttendeeOrganization   string
+	AttendeeCountry, AttendeeLanguages   string
+}
+
+func (v meetingView) meeting() expo.Meeting {
+	m := expo.Meeting{ID: v.ID, SlotID: v.SlotID, ExhibitorID: v.ExhibitorID, AttendeeID: v.AttendeeID,
+		Initiator: expo.Side(v.Initiator), Status: expo.MeetingStatus(v.Status), Message: v.Message, Language: v.Language,
+		Reason: v.Reason, ExpiresAt: v.ExpiresAt, CreatedAt: v.CreatedAt.UTC(), UpdatedAt: v.UpdatedAt.UTC(),
+		Start: v.StartsAt.UTC(), End: v.EndsAt.UTC(), TableID: v.TableID, InterpreterID: v.InterpreterID,
+		ExhibitorSlug: v.ExhibitorSlug, ExhibitorName: v.ExhibitorName, ExhibitorLatin: v.ExhibitorLatin,
+		ExhibitorCountry: v.ExhibitorCountry, AttendeeName: v.AttendeeName, AttendeeOrganization: v.AttendeeOrganization,
+		AttendeeCountry: v.AttendeeCountry, AttendeeLanguages: splitList(v.AttendeeLanguages)}
+	if v.ExpiresAt != nil {
+		t := v.ExpiresAt.UTC()
+		m.ExpiresAt = &t
+	}
+	if v.TableNumber != nil {
+		m.TableNumber = *v.TableNumber
+	}
+	if v.TableArea != nil {
+		m.TableArea = *v.TableArea
+	}
+	if v.InterpreterName != nil {
+		m.InterpreterName = *v.InterpreterName
+	}
+	return m
+}
+
+func (s *Store) meetingIn(db *gorm.DB, id int64) (expo.Meeting, error) {
+	var v meetingView
+	if err := db.Raw(meetingSelect+" WHERE m.id = ?", id).Scan(&v).Error; err != nil {
+		return expo.Meeting{}, err
+	}
+	if v.ID == 0 {
+		return expo.Meeting{}, expo.ErrNotFound
+	}
+	return v.meeting(), nil
+}
+
+// Meeting returns a meeting the user is a side of; anyone else's is
+// expo.ErrNotFound.
+func (s *Store) Meeting(ctx context.Context, id int64, u expo.User) (expo.Meeting, error) {
+	m, err := s.meetingIn(s.r.WithContext(ctx), id)
+	if err != nil {
+		return expo.Meeting{}, dbErr(err, "read meeting")
+	}
+	if sideOf(meetingRow{AttendeeID: m.AttendeeID, ExhibitorID: m.ExhibitorID}, u) == "" {
+		return expo.Meeting{}, expo.ErrNotFound
+	}
+	return m, nil
+}
+
+// MaxMeetingsListed bounds one listing of a user's meetings.
+const MaxMeetingsListed = 500
+
+// MyMeetings lists the meetings of the user's side (an attendee's own, an
+// exhibitor representative's company's), by slot start, after expiring
+// overdue requests. At most MaxMeetingsListed, newest slots kept.
+func (s *Store) MyMeetings(ctx context.Context, u expo.User) ([]expo.Meeting, error) {
+	if _, err := s.ExpireRequests(ctx, s.now()); err != nil {
+		return nil, err
+	}
+	var where string
+	var arg int64
+	switch {
+	case u.Role == expo.RoleAttendee:
+		where, arg = "m.attendee_id = ?", u.ID
+	case u.Role == expo.RoleExhibitor && u.ExhibitorID != nil:
+		where, arg = "m.exhibitor_id = ?", *u.ExhibitorID
+	default:
+		return []expo.Meeting{}, nil
+	}
+	var rows []meetingView
+	if err := s.r.WithContext(ctx).Raw(meetingSelect+" WHERE "+where+" ORDER BY s.starts_at, m.id LIMIT ?", arg, MaxMeetingsListed).
+		Scan(&rows).Error; err != nil {
+		return nil, dbErr(err, "list meetings")
+	}
+	out := make([]expo.Meeting, len(rows))
+	for i, r := range rows {
+		out[i] = r.meeting()
+	}
+	return out, nil
+}
+
+// MeetingCounts are counts for invariant checks in tests and the organizer
+// overview: open meetings per (exhibitor, slot) from the meetings
+// themselves, next to exhibitor_availability.booked.
+type MeetingCounts struct {
+	ExhibitorID, SlotID int64
+	Booked, Open        int
+}
+
+// CheckBookedCounts returns every (exhibitor, slot) whose booked counter
+// differs from its number of open meetings; empty when all agree.
+func (s *Store) CheckBookedCounts(ctx context.Context) ([]MeetingCounts, error) {
+	var rows []MeetingCounts
+	err := s.r.WithContext(ctx).Raw(`SELECT a.exhibitor_id, a.slot_id, a.booked,
+			(SELECT COUNT(*) FROM meetings m WHERE m.exhibitor_id = a.exhibitor_id AND m.slot_id = a.slot_id AND m.status IN ?) AS open
+		FROM exhibitor_availability a`, openStatuses).Scan(&rows).Error
+	if err != nil {
+		return nil, dbErr(err, "check booked counts")
+	}
+	out := rows[:0]
+	for _, r := range rows {
+		if r.Booked != r.Open {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
