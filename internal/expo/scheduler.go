@@ -72,6 +72,9 @@ type SchedWish struct {
 	Pairs []string
 	// HasMeeting marks a pair that already holds an open meeting.
 	HasMeeting bool
+	// Excluded lists slots this pair may not meet in: slots of a themed
+	// block limited to a country neither side is from.
+	Excluded []int64
 }
 
 // SchedExhibitor is an exhibitor's side of the grid.
@@ -126,6 +129,7 @@ const (
 	ReasonNoTables      = "scheduler.reason.no_tables"
 	ReasonDuplicate     = "scheduler.reason.duplicate"
 	ReasonAlreadyMet    = "scheduler.reason.already_met"
+	ReasonThemedBlock   = "scheduler.reason.themed_block"
 )
 
 // SchedResult is the scheduler's answer.
@@ -417,6 +421,9 @@ func newScheduler(in *SchedInput) *scheduler {
 		}
 		a, e := int(sc.wAtt[i])*nS, int(sc.wExh[i])*nS
 		for s := range nS {
+			if slices.Contains(w.Excluded, in.Slots[s]) {
+				continue
+			}
 			if sc.exCap[e+s] > 0 && sc.attSlot[a+s] == -1 && sc.areaFree[s] > 0 && sc.freeInterp(int32(i), int32(s)) >= -1 {
 				sc.options[i] = append(sc.options[i], int32(s))
 			}
@@ -670,9 +677,13 @@ func (sc *scheduler) reason(w int) Unplaced {
 	u := Unplaced{Wish: w}
 	e := int(sc.wExh[w]) * sc.nS
 	a := int(sc.wAtt[w]) * sc.nS
-	var common, busy, full, tables, interp int
+	var common, themed, busy, full, tables, interp int
 	for s := range sc.nS {
 		if !sc.exAvail[e+s] || sc.attSlot[a+s] == -2 {
+			continue
+		}
+		if slices.Contains(sc.in.Wishes[w].Excluded, sc.in.Slots[s]) {
+			themed++
 			continue
 		}
 		common++
@@ -688,6 +699,8 @@ func (sc *scheduler) reason(w int) Unplaced {
 		}
 	}
 	switch {
+	case common == 0 && themed > 0:
+		u.Reason = ReasonThemedBlock
 	case common == 0:
 		u.Reason = ReasonNoCommonSlot
 	case interp > 0 && interp >= max(busy, full, tables):

@@ -197,6 +197,12 @@ func TestSchedulerConstraints(t *testing.T) {
 			Exhibitors: map[int64]SchedExhibitor{10: avail(1, 1, 2), 11: avail(1, 1)},
 			AreaFree:   area(9, 1, 2),
 		}, 2, nil},
+		{"a themed block limited to another country is excluded", SchedInput{
+			Wishes:     []SchedWish{{Attendee: 1, Exhibitor: 10, Weight: 1, Excluded: []int64{1}}, {Attendee: 2, Exhibitor: 11, Weight: 1, Excluded: []int64{1}}},
+			Slots:      s,
+			Exhibitors: map[int64]SchedExhibitor{10: avail(1, 1, 2), 11: avail(1, 1)},
+			AreaFree:   area(9, 1, 2),
+		}, 1, []string{ReasonThemedBlock}},
 		{"heavier wins when only one fits", SchedInput{
 			Wishes:     []SchedWish{{Attendee: 1, Exhibitor: 10, Weight: 1}, {Attendee: 2, Exhibitor: 10, Weight: 6}},
 			Slots:      grid(1),

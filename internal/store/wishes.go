@@ -171,15 +171,21 @@ func (s *Store) SchedulerInput(ctx context.Context) (SchedulerData, error) {
 	in.AreaFree = map[int64]int{}
 
 	var slots []struct {
-		ID       int64
-		StartsAt time.Time
+		ID              int64
+		StartsAt        time.Time
+		RestrictCountry string
 	}
-	if err := db.Raw(`SELECT id, starts_at FROM slots WHERE starts_at > ? ORDER BY starts_at, id`, now).Scan(&slots).Error; err != nil {
+	if err := db.Raw(`SELECT s.id, s.starts_at, b.restrict_country FROM slots s JOIN negotiation_blocks b ON b.id = s.block_id
+		WHERE s.starts_at > ? ORDER BY s.starts_at, s.id`, now).Scan(&slots).Error; err != nil {
 		return d, dbErr(err, "scheduler slots")
 	}
+	restricted := map[int64]string{} // slot → the country its themed block is limited to
 	for _, sl := range slots {
 		in.Slots = append(in.Slots, sl.ID)
 		d.SlotTime[sl.ID] = sl.StartsAt
+		if sl.RestrictCountry != "" {
+			restricted[sl.ID] = sl.RestrictCountry
+		}
 	}
 
 	var wishes []struct {
@@ -187,19 +193,21 @@ func (s *Store) SchedulerInput(ctx context.Context) (SchedulerData, error) {
 		AW, EW                  int
 		AttendeeName            string
 		AttendeeLangs           string
+		AttendeeCountry         string
 		ExhibitorName           string
 		ExhibitorSlug           string
 		ExhibitorLangs          string
+		ExhibitorCountry        string
 	}
 	err := db.Raw(`SELECT w.attendee_id, w.exhibitor_id,
 			SUM(CASE WHEN w.side = 'attendee' THEN w.weight ELSE 0 END) AS aw,
 			SUM(CASE WHEN w.side = 'exhibitor' THEN w.weight ELSE 0 END) AS ew,
-			u.name AS attendee_name, u.languages AS attendee_langs,
-			e.name AS exhibitor_name, e.slug AS exhibitor_slug, e.languages AS exhibitor_langs
+			u.name AS attendee_name, u.languages AS attendee_langs, u.country AS attendee_country,
+			e.name AS exhibitor_name, e.slug AS exhibitor_slug, e.languages AS exhibitor_langs, e.country AS exhibitor_country
 		FROM meeting_wishes w
 		JOIN users u ON u.id = w.attendee_id AND u.role = ?
 		JOIN exhibitors e ON e.id = w.exhibitor_id AND e.state = ?
-		GROUP BY w.attendee_id, w.exhibitor_id, u.name, u.languages, e.name, e.slug, e.languages
+		GROUP BY w.attendee_id, w.exhibitor_id, u.name, u.languages, u.country, e.name, e.slug, e.languages, e.country
 		ORDER BY w.attendee_id, w.exhibitor_id`, string(expo.RoleAttendee), string(expo.StateApproved)).Scan(&wishes).Error
 	if err != nil {
 		return d, dbErr(err, "scheduler wishes")
@@ -288,6 +296,13 @@ func (s *Store) SchedulerInput(ctx context.Context) (SchedulerData, error) {
 			HasMeeting: met[[2]int64{w.AttendeeID, w.ExhibitorID}]}
 		if need := expo.NeedsInterpreter(al, el, lang); need.Needed {
 			sw.Pairs = []string{expo.InterpreterPair(need.A, need.B)}
+		}
+		// The booking engine's rule for themed blocks: one side must be
+		// from the block's country.
+		for _, id := range in.Slots {
+			if c, ok := restricted[id]; ok && c != w.AttendeeCountry && c != w.ExhibitorCountry {
+				sw.Excluded = append(sw.Excluded, id)
+			}
 		}
 		in.Wishes = append(in.Wishes, sw)
 		d.Wishes = append(d.Wishes, SchedulerWish{AttendeeID: w.AttendeeID, ExhibitorID: w.ExhibitorID,

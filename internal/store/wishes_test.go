@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"expo/internal/expo"
 	"expo/internal/store"
@@ -116,5 +117,69 @@ func TestWishes(t *testing.T) {
 			}
 			checkBooked(t, st)
 		})
+	})
+}
+
+// TestSchedulerRespectsThemedBlocks: the scheduler never places a Chinese
+// attendee with a Chinese exhibitor in a block limited to Korea, and says why.
+func TestSchedulerRespectsThemedBlocks(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		f := newMatchmaking(t, st, "Themed Wish Co", 2, 4)
+		b, err := st.CreateBlock(ctx, expo.BlockInput{Day: f.day, Start: "14:00", End: "15:00", SlotMinutes: 30, Theme: "Korean Business Day", RestrictCountry: "KR"}, time.UTC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		grid, err := st.AvailabilityGrid(ctx, f.ex.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var themed, other []int64
+		for _, s := range grid {
+			if s.BlockID == b.ID {
+				themed = append(themed, s.ID)
+			} else {
+				other = append(other, s.ID)
+			}
+		}
+		// The exhibitor is available only in the Korean block.
+		if _, err := st.SetAvailability(ctx, f.ex.ID, other, false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.SetAvailability(ctx, f.ex.ID, themed, true); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.MMTestExhibitorLangs(ctx, f.ex.ID, "CN", "en"); err != nil {
+			t.Fatal(err)
+		}
+		cn := mmAttendees(t, st, "themedcn", 1, "CN", "en")[0]
+		kr := mmAttendees(t, st, "themedkr", 1, "KR", "en")[0]
+		for _, a := range []int64{cn.ID, kr.ID} {
+			if err := st.SetWish(ctx, a, f.ex.ID, expo.SideAttendee, 2); err != nil {
+				t.Fatal(err)
+			}
+		}
+		d, err := st.SchedulerInput(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := expo.ScheduleWishes(d.Input)
+		for _, p := range r.Placed {
+			if d.Input.Wishes[p.Wish].Attendee == cn.ID {
+				t.Fatalf("the Chinese attendee was placed in slot %d of the Korean block", p.Slot)
+			}
+		}
+		placedKR := false
+		for _, p := range r.Placed {
+			placedKR = placedKR || d.Input.Wishes[p.Wish].Attendee == kr.ID
+		}
+		if !placedKR {
+			t.Errorf("the Korean attendee was not placed: %+v", r.Unplaced)
+		}
+		for _, u := range r.Unplaced {
+			if d.Input.Wishes[u.Wish].Attendee == cn.ID && u.Reason != expo.ReasonThemedBlock {
+				t.Errorf("the Chinese attendee's reason = %s, want %s", u.Reason, expo.ReasonThemedBlock)
+			}
+		}
 	})
 }
