@@ -552,7 +552,20 @@ func (s *Store) ExpireRequests(ctx context.Context, now time.Time) (int, error) 
 			if row.Status != string(expo.MeetingPending) || row.ExpiresAt == nil || row.ExpiresAt.After(now) {
 				return expo.ErrMeetingClosed // answered meanwhile
 			}
-			return s.closeMeeting(tx, row, expo.MeetingExpired, nil, "")
+			cur, err := s.meetingIn(tx, id)
+			if err != nil {
+				return err
+			}
+			if err := s.closeMeeting(tx, row, expo.MeetingExpired, nil, ""); err != nil {
+				return err
+			}
+			// Tell whoever asked that nobody answered: notifyOther writes to
+			// the side opposite the one named, so name the one who was asked.
+			asked := expo.SideExhibitor
+			if row.Initiator == string(expo.SideExhibitor) {
+				asked = expo.SideAttendee
+			}
+			return s.notifyOther(tx, row, asked, "meeting.notify.expired", cur)
 		})
 		switch {
 		case err == nil:

@@ -313,6 +313,10 @@ func TestMeetingLifecycle(t *testing.T) {
 			if got.Status != expo.MeetingExpired || st.MMTestQuota(ctx, as[0].ID) != 0 {
 				t.Fatalf("after expiry: %+v quota %d", got, st.MMTestQuota(ctx, as[0].ID))
 			}
+			notes, err := st.Notifications(ctx, as[0].ID, 1)
+			if err != nil || len(notes) != 1 || notes[0].Message != "meeting.notify.expired" {
+				t.Errorf("the requester's latest notification = %+v, %v; want meeting.notify.expired", notes, err)
+			}
 			checkBooked(t, st)
 		})
 		t.Run("lists", func(t *testing.T) {
