@@ -135,14 +135,15 @@ func (s *Server) handleSchedulerPreview(c echo.Context) error {
 func (s *Server) previewView(p *schedulePreview, id string, page int, f pages.Form) pages.SchedulerView {
 	v := pages.SchedulerView{ID: id, Wishes: len(p.res.Placed) + len(p.res.Unplaced), Placed: len(p.res.Placed),
 		Unplaced: len(p.res.Unplaced), Bound: p.bound, Weight: p.res.Weight, Form: f}
-	days := map[string]int{}
+	days := map[time.Time]int{}
 	for _, pl := range p.res.Placed {
-		days[p.data.SlotTime[pl.Slot].In(s.loc).Format("2006-01-02")]++
+		t := p.data.SlotTime[pl.Slot].In(s.loc)
+		days[time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, s.loc)]++
 	}
 	for d, n := range days {
 		v.Days = append(v.Days, pages.SchedDay{Day: d, Count: n})
 	}
-	sort.Slice(v.Days, func(i, j int) bool { return v.Days[i].Day < v.Days[j].Day })
+	sort.Slice(v.Days, func(i, j int) bool { return v.Days[i].Day.Before(v.Days[j].Day) })
 	pagesN := (len(p.res.Unplaced) + schedulerPageSize - 1) / schedulerPageSize
 	page = min(page, max(pagesN, 1))
 	from := (page - 1) * schedulerPageSize

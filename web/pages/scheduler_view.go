@@ -1,5 +1,7 @@
 package pages
 
+import "time"
+
 // SchedulerView is the organizer's auto-scheduler page: empty before a run,
 // a preview after it, and the commit's result once committed.
 type SchedulerView struct {
@@ -14,7 +16,7 @@ type SchedulerView struct {
 
 // SchedDay counts placed meetings on one day.
 type SchedDay struct {
-	Day   string
+	Day   time.Time // midnight in the expo time zone
 	Count int
 }
 
