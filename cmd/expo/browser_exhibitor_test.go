@@ -80,9 +80,11 @@ func TestBrowserExhibitorJourney(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("f-email")),
 		chromedp.SendKeys(chromedp.ID("f-email"), "organizer@demo.expo"),
 		chromedp.SendKeys(chromedp.ID("f-password"), "expo-demo"+kb.Enter),
-		chromedp.WaitVisible(chromedp.CSS(`.main-nav a[href="/organizer/exhibitors"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.main-nav .nav-drop:has(a[href="/organizer/exhibitors"]) > summary`)),
 	)
 	step(t, ctx, "filter the review queue to raw space from Korea",
+		// Organizer pages sit in drop-down groups of the nav.
+		chromedp.Click(chromedp.CSS(`.main-nav .nav-drop:has(a[href="/organizer/exhibitors"]) > summary`)),
 		chromedp.Click(chromedp.CSS(`.main-nav a[href="/organizer/exhibitors"]`)),
 		chromedp.WaitVisible(chromedp.CSS(".state-tabs")),
 		chromedp.SendKeys(chromedp.ID("f-country"), "South Korea"),

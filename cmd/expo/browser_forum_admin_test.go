@@ -80,6 +80,8 @@ func TestBrowserOrganizerPublishesForum(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`form[action="/logout"]`)),
 	)
 	step(t, ctx, "open the programme from the main navigation",
+		// Organizer pages sit in drop-down groups of the nav.
+		chromedp.Click(chromedp.CSS(`.main-nav .nav-drop:has(a[href="/organizer/forums"]) > summary`)),
 		chromedp.Click(chromedp.CSS(`.main-nav a[href="/organizer/forums"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.plan-nav`)),
 	)

@@ -153,7 +153,7 @@ func TestBrowserForumWaitlist(t *testing.T) {
 		return run1(t, bctx, "display of "+sel, chromedp.Evaluate[string](
 			`(() => { const e = document.querySelector(`+strconv.Quote(sel)+`); return e ? getComputedStyle(e).display : "absent" })()`))
 	}
-	for sel, want := range map[string]string{".agenda-feed": "none", ".site-header": "none", ".agenda-list": "block"} {
+	for sel, want := range map[string]string{".agenda-feed": "none", ".main-nav": "none", ".lang-switch": "none", ".agenda-list": "block"} {
 		if got := display(sel); got != want {
 			t.Errorf("printing the agenda: %s has display %s, want %s", sel, got, want)
 		}

@@ -99,10 +99,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	demoPassword := fs.String("demo-password", envOr(getenv, "EXPO_DEMO_PASSWORD", "expo-demo"), "password of the demo accounts (env EXPO_DEMO_PASSWORD)")
 	trustProxy := fs.Bool("trust-proxy", getenv("EXPO_TRUST_PROXY") == "1" || getenv("EXPO_TRUST_PROXY") == "true", "take client addresses from X-Forwarded-For (only behind a reverse proxy; env EXPO_TRUST_PROXY=1)")
 	logFormat := fs.String("log-format", envOr(getenv, "EXPO_LOG_FORMAT", "text"), "log format: text or json (env EXPO_LOG_FORMAT)")
+	readCache := fs.String("read-cache", envOr(getenv, "EXPO_READ_CACHE", "2s"), "how long public directory, profile, floor plan and programme reads are reused; a change made through another instance shows after at most this long; 0 turns it off (env EXPO_READ_CACHE)")
+	benchRoutes := fs.Bool("bench-routes", getenv("EXPO_BENCH_ROUTES") == "1", "load benchmark only: add its limit probes (env EXPO_BENCH_ROUTES=1)")
+	benchPprof := fs.String("bench-pprof", getenv("EXPO_BENCH_PPROF"), "load benchmark only: serve net/http/pprof on this loopback address (env EXPO_BENCH_PPROF)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	log := newLogger(*logFormat, stderr)
+	readCacheTTL, err := time.ParseDuration(*readCache)
+	if err != nil || readCacheTTL < 0 || readCacheTTL > time.Hour {
+		return fmt.Errorf("--read-cache %q: want a duration from 0 to 1h, e.g. 2s", *readCache)
+	}
 	loc, err := time.LoadLocation(*tz)
 	if err != nil {
 		return fmt.Errorf("time zone %q: %w", *tz, err)
@@ -131,7 +138,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if *baseURL == "" {
 		*baseURL = url
 	}
-	srv := web.New(st, cat, web.Config{BaseURL: *baseURL, Location: loc, Logger: log, TrustProxy: *trustProxy})
+	srv := web.New(st, cat, web.Config{BaseURL: *baseURL, Location: loc, Logger: log, TrustProxy: *trustProxy, BenchRoutes: *benchRoutes,
+		ReadCacheTTL: readCacheTTL})
+	if *benchPprof != "" {
+		stop, err := servePprof(*benchPprof, log)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stop()
+	}
 	bgCtx, stopBg := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopBg()
 	srv.Background(bgCtx)

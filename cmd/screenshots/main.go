@@ -1,5 +1,6 @@
 // Command screenshots takes full-page PNG screenshots of the main pages at a
-// desktop and a phone width, for reviews of the look and for the docs.
+// desktop and a phone width (and a few as printed on A4), for reviews of the
+// look and for the docs.
 //
 //	go run ./cmd/screenshots --out docs/screenshots
 //
@@ -25,6 +26,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -56,7 +58,16 @@ type shot struct {
 	path string
 	as   string // demo account to log in as; anonymous when empty
 	lang string // "zh" switches the interface to Chinese first
+	// openNav opens the nav before the shot: on a phone the menu, and
+	// the first drop-down group on every screen.
+	openNav bool
+	// print also shoots the page as it prints: print media, A4 width.
+	print bool
 }
+
+// printWidth is the width an A4 page leaves for content (210 mm less the
+// 14 mm margins of the print stylesheet's @page), in CSS pixels.
+const printWidth = 688
 
 var shots = []shot{
 	{name: "home", path: "/"},
@@ -64,6 +75,7 @@ var shots = []shot{
 	{name: "login", path: "/login"},
 	{name: "account", path: "/account", as: "attendee1@demo.expo"},
 	{name: "organizer", path: "/organizer", as: "organizer@demo.expo"},
+	{name: "nav-organizer", path: "/organizer/timetable", as: "organizer@demo.expo", openNav: true},
 	{name: "not-found", path: "/no-such-page"},
 	{name: "home-zh", path: "/", lang: "zh"},
 	// Exhibitor registration shots.
@@ -84,9 +96,9 @@ var shots = []shot{
 	{name: "organizer-timetable", path: "/organizer/timetable", as: "organizer@demo.expo"},
 	{name: "organizer-clashes", path: "/organizer/clashes", as: "organizer@demo.expo"},
 	{name: "organizer-forum-draft", path: "/organizer/forums/35", as: "organizer@demo.expo"},
-	{name: "forums-timetable", path: "/forums"},
+	{name: "forums-timetable", path: "/forums", print: true},
 	{name: "forum-page", path: "/forums/1", as: "attendee1@demo.expo"},
-	{name: "my-agenda", path: "/my/agenda", as: "attendee1@demo.expo"},
+	{name: "my-agenda", path: "/my/agenda", as: "attendee1@demo.expo", print: true},
 	// Matchmaking shots.
 	{name: "slot-picker", path: "/exhibitors/changchun-faw-new-energy/meet", as: "attendee2@demo.expo"},
 	{name: "my-meetings-attendee", path: "/my/meetings", as: "attendee1@demo.expo"},
@@ -98,6 +110,8 @@ var shots = []shot{
 	{name: "recommendations", path: "/my/recommendations", as: "attendee1@demo.expo"},
 	{name: "interpreters", path: "/organizer/interpreters", as: "organizer@demo.expo"},
 	{name: "matchmaking-results", path: "/organizer/matchmaking/results", as: "organizer@demo.expo"},
+	// Audit log shot.
+	{name: "organizer-audit", path: "/organizer/audit", as: "organizer@demo.expo"},
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -107,7 +121,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	baseURL := fs.String("url", "", "URL of a running expo with the demo accounts; empty starts one")
 	password := fs.String("password", "expo-demo", "password of the demo accounts")
 	chromium := fs.String("chromium", "", "path of the Chromium binary; empty looks for chromium on the PATH")
+	only := fs.String("only", "", "comma-separated shot names to take; empty takes all")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	selected, err := selectShots(shots, *only)
+	if err != nil {
 		return err
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
@@ -134,7 +153,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// One browser profile per visitor (account and language), logged in
 	// once: logging in for every shot would hit the login rate limit.
 	profiles := map[string]context.Context{}
-	for _, s := range shots {
+	for _, s := range selected {
 		key := s.as + "|" + s.lang
 		ctx, ok := profiles[key]
 		if !ok {
@@ -156,6 +175,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	return nil
+}
+
+// selectShots returns the shots named in the comma-separated list, or all
+// of them for an empty list.
+func selectShots(all []shot, names string) ([]shot, error) {
+	if names == "" {
+		return all, nil
+	}
+	byName := map[string]shot{}
+	for _, s := range all {
+		byName[s.name] = s
+	}
+	var out []shot
+	for _, n := range strings.Split(names, ",") {
+		s, ok := byName[strings.TrimSpace(n)]
+		if !ok {
+			return nil, fmt.Errorf("no shot named %q", n)
+		}
+		out = append(out, s)
+	}
+	return out, nil
 }
 
 // prepare logs a fresh browser profile in as the shot's visitor and switches
@@ -210,16 +250,52 @@ func take(ctx context.Context, base, out string, s shot, stdout io.Writer) error
 		if wide > 0 {
 			fmt.Fprintf(stdout, "warning: %s at %s width is %dpx wider than the screen\n", s.name, v.name, wide)
 		}
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
+		if s.openNav {
+			if v.mobile {
+				if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".nav-toggle"))); err != nil {
+					return fmt.Errorf("open the menu at %s width: %w", v.name, err)
+				}
+			}
+			if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".main-nav .nav-drop > summary"))); err != nil {
+				return fmt.Errorf("open a nav group at %s width: %w", v.name, err)
+			}
+		}
+		if err := shoot(ctx, filepath.Join(out, s.name+"-"+v.name+".png"), stdout); err != nil {
 			return fmt.Errorf("screenshot at %s width: %w", v.name, err)
 		}
-		file := filepath.Join(out, s.name+"-"+v.name+".png")
-		if err := os.WriteFile(file, png, 0o644); err != nil {
+	}
+	if s.print {
+		if err := chromedp.Do(ctx,
+			chromedp.EmulateViewport(printWidth, 1123),
+			chromedp.Navigate(base+s.path),
+			chromedp.WaitReady(chromedp.CSS("footer")),
+		); err != nil {
+			return fmt.Errorf("open %s for print: %w", s.path, err)
+		}
+		if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
 			return err
 		}
-		fmt.Fprintln(stdout, "wrote", file)
+		err := shoot(ctx, filepath.Join(out, s.name+"-print.png"), stdout)
+		if _, resetErr := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{}); err == nil {
+			err = resetErr
+		}
+		if err != nil {
+			return fmt.Errorf("print screenshot: %w", err)
+		}
 	}
+	return nil
+}
+
+// shoot writes a full-page PNG of the tab.
+func shoot(ctx context.Context, file string, stdout io.Writer) error {
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "wrote", file)
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -308,9 +309,12 @@ func (r MeetingRequest) Validate(attendeeLangs, exhibitorLangs []string) (Meetin
 	case utf8.RuneCountInString(msg) > MaxMeetingMessage:
 		v.Fail("message", "meeting.error.message_too_long")
 	}
-	msg = strings.TrimSpace(msg)
-	if strings.ContainsAny(msg, "<>") {
+	msg = strings.TrimSpace(strings.ReplaceAll(msg, "\r\n", "\n"))
+	switch {
+	case strings.ContainsAny(msg, "<>"):
 		v.Fail("message", "error.no_markup")
+	case strings.IndexFunc(msg, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) >= 0:
+		v.Fail("message", "error.control_chars")
 	}
 	choices := MeetingLanguages(attendeeLangs, exhibitorLangs)
 	lang := strings.TrimSpace(r.Language)

@@ -197,6 +197,8 @@ func TestMeetingRequestValidate(t *testing.T) {
 	}{
 		{"100 KB message", "message", MeetingRequest{Message: strings.Repeat("a", 100<<10), Language: "ru"}},
 		{"markup", "message", MeetingRequest{Message: "<script>", Language: "ru"}},
+		{"NUL byte", "message", MeetingRequest{Message: "hello\x00world", Language: "ru"}},
+		{"escape character", "message", MeetingRequest{Message: "hi \x1b[31m", Language: "ru"}},
 		{"no language", "language", MeetingRequest{Message: "hi"}},
 		{"language of neither side", "language", MeetingRequest{Language: "fr"}},
 	}

@@ -230,7 +230,8 @@ func (s *Store) CreateBooth(ctx context.Context, hallID int64, in expo.BoothInpu
 			return boothWriteErr(err)
 		}
 		out = row.booth()
-		return nil
+		return s.audit(tx, auditEntry{action: AuditBoothCreate, subjectType: auditSubjectBooth, subjectID: row.ID,
+			details: map[string]any{"booth": row.Code, "hall": hall.Code, "count": 1}})
 	})
 	return out, dbErr(err, "create booth")
 }
@@ -255,7 +256,11 @@ func (s *Store) LayoutRow(ctx context.Context, hallID int64, row expo.BoothRow) 
 			return boothWriteErr(err)
 		}
 		out = boothsOf(rows)
-		return nil
+		if len(rows) == 0 {
+			return nil
+		}
+		return s.audit(tx, auditEntry{action: AuditBoothCreate, subjectType: auditSubjectBooth, subjectID: rows[0].ID,
+			details: map[string]any{"booth": rows[0].Code, "last": rows[len(rows)-1].Code, "hall": hall.Code, "count": len(rows)}})
 	})
 	return out, dbErr(err, "lay out booths")
 }
@@ -283,7 +288,11 @@ func (s *Store) UpdateBooth(ctx context.Context, id int64, in expo.BoothInput) (
 			return boothWriteErr(err)
 		}
 		out = row.booth()
-		return nil
+		details := map[string]any{"booth": row.Code, "hall": hall.Code}
+		if cur.Code != row.Code {
+			details["was"] = cur.Code
+		}
+		return s.audit(tx, auditEntry{action: AuditBoothUpdate, subjectType: auditSubjectBooth, subjectID: id, details: details})
 	})
 	return out, dbErr(err, "update booth")
 }
@@ -291,6 +300,10 @@ func (s *Store) UpdateBooth(ctx context.Context, id int64, in expo.BoothInput) (
 // DeleteBooth removes a free booth; a held booth must be freed first.
 func (s *Store) DeleteBooth(ctx context.Context, id int64) error {
 	return dbErr(s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var code string
+		if err := tx.Raw("SELECT code FROM booths WHERE id = ?", id).Scan(&code).Error; err != nil {
+			return err
+		}
 		res := tx.Exec("DELETE FROM booths WHERE id = ? AND exhibitor_id IS NULL", id)
 		if res.Error != nil {
 			return res.Error
@@ -301,7 +314,7 @@ func (s *Store) DeleteBooth(ctx context.Context, id int64) error {
 			}
 			return expo.ErrBoothAssigned
 		}
-		return nil
+		return s.audit(tx, auditEntry{action: AuditBoothDelete, subjectType: auditSubjectBooth, subjectID: id, details: map[string]any{"booth": code}})
 	}), "delete booth")
 }
 
@@ -320,8 +333,9 @@ func (s *Store) boothIn(tx *gorm.DB, id int64) (boothRow, error) {
 // two moves race.
 func (s *Store) AssignBooth(ctx context.Context, boothID, exhibitorID int64) error {
 	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Exec("UPDATE booths SET exhibitor_id = NULL WHERE exhibitor_id = ? AND id <> ?", exhibitorID, boothID).Error; err != nil {
-			return err
+		freed := tx.Exec("UPDATE booths SET exhibitor_id = NULL WHERE exhibitor_id = ? AND id <> ?", exhibitorID, boothID)
+		if freed.Error != nil {
+			return freed.Error
 		}
 		res := tx.Exec(`UPDATE booths SET exhibitor_id = ? WHERE id = ? AND exhibitor_id IS NULL
 			AND EXISTS (SELECT 1 FROM exhibitors WHERE id = ? AND state = ?)`, exhibitorID, boothID, exhibitorID, string(expo.StateApproved))
@@ -332,7 +346,13 @@ func (s *Store) AssignBooth(ctx context.Context, boothID, exhibitorID int64) err
 			return res.Error
 		}
 		if res.RowsAffected == 1 {
-			return nil
+			var info struct{ Code, Company string }
+			if err := tx.Raw("SELECT b.code, e.name_latin AS company FROM booths b, exhibitors e WHERE b.id = ? AND e.id = ?", boothID, exhibitorID).
+				Scan(&info).Error; err != nil {
+				return err
+			}
+			return s.audit(tx, auditEntry{action: AuditBoothAssign, subjectType: auditSubjectBooth, subjectID: boothID,
+				details: map[string]any{"booth": info.Code, "company": info.Company, "exhibitor_id": exhibitorID, "moved": freed.RowsAffected > 0}})
 		}
 		// Nothing changed: say why.
 		row, err := s.boothIn(tx, boothID)
@@ -359,14 +379,29 @@ func (s *Store) AssignBooth(ctx context.Context, boothID, exhibitorID int64) err
 
 // UnassignBooth frees a booth; freeing a free booth is not an error.
 func (s *Store) UnassignBooth(ctx context.Context, boothID int64) error {
-	res := s.w.WithContext(ctx).Exec("UPDATE booths SET exhibitor_id = NULL WHERE id = ?", boothID)
-	if res.Error != nil {
-		return dbErr(res.Error, "unassign booth")
-	}
-	if res.RowsAffected == 0 {
-		return expo.ErrNotFound
-	}
-	return nil
+	return dbErr(s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var held struct {
+			Code        string
+			ExhibitorID *int64
+			Company     string
+		}
+		if err := tx.Raw("SELECT b.code, b.exhibitor_id, COALESCE(e.name_latin, '') AS company FROM booths b LEFT JOIN exhibitors e ON e.id = b.exhibitor_id WHERE b.id = ?", boothID).
+			Scan(&held).Error; err != nil {
+			return err
+		}
+		res := tx.Exec("UPDATE booths SET exhibitor_id = NULL WHERE id = ?", boothID)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return expo.ErrNotFound
+		}
+		if held.ExhibitorID == nil {
+			return nil // it was free: nothing changed, nothing to record
+		}
+		return s.audit(tx, auditEntry{action: AuditBoothUnassign, subjectType: auditSubjectBooth, subjectID: boothID,
+			details: map[string]any{"booth": held.Code, "company": held.Company, "exhibitor_id": *held.ExhibitorID}})
+	}), "unassign booth")
 }
 
 // boothHallRow and boothHolderRow are booths joined with their hall or

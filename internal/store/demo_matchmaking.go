@@ -38,7 +38,9 @@ const demoTablesKeptFree = 8
 
 // loadDemoMatchmaking adds the matchmaking demo data inside LoadDemo's
 // transaction; start is the first expo day (midnight in loc).
-func (s *Store) loadDemoMatchmaking(tx *gorm.DB, start time.Time, loc *time.Location, now time.Time) error {
+// wanted, when positive, is the number of meetings to reach (the
+// expo-scale benchmark); zero keeps the default demo's attempts.
+func (s *Store) loadDemoMatchmaking(tx *gorm.DB, start time.Time, loc *time.Location, now time.Time, wanted int) error {
 	rng := rand.New(rand.NewPCG(2026, 5))
 	// The grid.
 	type slotInfo struct {
@@ -164,7 +166,10 @@ func (s *Store) loadDemoMatchmaking(tx *gorm.DB, start time.Time, loc *time.Loca
 		// About 18 attempts per attendee (at most demoMeetingsWanted), so a
 		// small demo leaves most of everybody's time free.
 		attempts := min(demoMeetingsWanted, 18*len(attendees))
-		for k := 0; k < attempts; k++ {
+		if wanted > 0 {
+			attempts = 50 * wanted // the invariants turn most attempts away once the grid fills
+		}
+		for k := 0; k < attempts && (wanted == 0 || len(meetings) < wanted); k++ {
 			// The first demo attendee and exhibitor get a full diary, so the
 			// demo accounts show every state.
 			ai, ei := rng.IntN(len(attendees)), rng.IntN(len(exhibitors))

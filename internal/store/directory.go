@@ -69,7 +69,13 @@ func (s *Store) Directory(ctx context.Context, q expo.DirectoryQuery) (expo.Dire
 	}
 	page := expo.DirectoryPage{Query: q, Items: []expo.DirectoryEntry{}}
 	var total int64
-	if err := filter(directoryBase(db)).Count(&total).Error; err != nil {
+	// The count needs the booth and hall only to filter by hall (an
+	// exhibitor holds at most one booth, so the joins never change it).
+	counted := directoryBase(db)
+	if q.Hall == "" {
+		counted = db.Table("exhibitors e").Where("e.state = ?", string(expo.StateApproved))
+	}
+	if err := filter(counted).Count(&total).Error; err != nil {
 		return page, dbErr(err, "count directory")
 	}
 	page.Total = int(total)

@@ -427,6 +427,13 @@ func (s *Store) transition(tx *gorm.DB, exhibitorID int64, to expo.ExhibitorStat
 	if err := tx.Create(&appEventRow{ExhibitorID: exhibitorID, FromState: string(from), ToState: string(to), ActorID: &actor.ID, Reason: reason, CreatedAt: now}).Error; err != nil {
 		return expo.Exhibitor{}, err
 	}
+	details := map[string]any{"company": row.NameLatin, "from": string(from), "to": string(to)}
+	if reason != "" {
+		details["reason"] = reason
+	}
+	if err := s.audit(tx, auditEntry{action: transitionActions[to], subjectType: auditSubjectExhibitor, subjectID: exhibitorID, details: details, by: &actor}); err != nil {
+		return expo.Exhibitor{}, err
+	}
 	if from == expo.StateApproved && to != expo.StateApproved {
 		// A company that is no longer approved gives its booth back.
 		if err := tx.Exec("UPDATE booths SET exhibitor_id = NULL WHERE exhibitor_id = ?", exhibitorID).Error; err != nil {

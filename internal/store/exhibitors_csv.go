@@ -172,8 +172,10 @@ func (s *Store) CheckImport(ctx context.Context, r io.Reader) (ImportCheck, erro
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			// FieldPos panics without a record (an unterminated quote at the
+			// end of the file), so the line comes from the parse error.
+			line := 0
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				line = pe.StartLine
@@ -181,6 +183,7 @@ func (s *Store) CheckImport(ctx context.Context, r io.Reader) (ImportCheck, erro
 			out.Problems = append(out.Problems, ImportProblem{Line: line, Message: "error.import_bad_line"})
 			continue
 		}
+		line, _ := cr.FieldPos(0)
 		if len(out.Rows)+len(out.Problems) >= MaxImportRows {
 			return fileProblem("error.import_too_many", map[string]any{"Max": MaxImportRows}), nil
 		}
@@ -344,7 +347,8 @@ func (s *Store) ImportApplications(ctx context.Context, rows []ImportRow, state 
 				progress(start+len(part), len(rows))
 			}
 		}
-		return nil
+		return s.audit(tx, auditEntry{action: AuditExhibitorImport, subjectType: auditSubjectExhibitor,
+			details: map[string]any{"count": len(rows), "state": string(state)}, by: &actor})
 	})
 	return dbErr(err, "import exhibitors")
 }

@@ -220,6 +220,10 @@ func (s *Store) AcceptInvite(ctx context.Context, secret string, user *expo.User
 			if err := tx.Take(&out, user.ID).Error; err != nil {
 				return err
 			}
+			if err := s.audit(tx, auditEntry{action: AuditRoleChange, subjectType: auditSubjectUser, subjectID: user.ID, by: user,
+				details: map[string]any{"email": out.Email, "from": string(expo.RoleAttendee), "to": string(expo.RoleExhibitor), "exhibitor_id": inv.ExhibitorID}}); err != nil {
+				return err
+			}
 		}
 		res := tx.Model(&appInviteRow{}).Where("id = ? AND used_at IS NULL", inv.ID).
 			Updates(map[string]any{"used_at": now, "used_by": out.ID})
@@ -295,6 +299,14 @@ func (s *Store) RemoveMember(ctx context.Context, ownerID, exhibitorID, memberID
 		}
 		var ex appRow
 		if err := tx.Select("id, name_latin").Take(&ex, exhibitorID).Error; err != nil {
+			return err
+		}
+		var email string
+		if err := tx.Raw("SELECT email FROM users WHERE id = ?", memberID).Scan(&email).Error; err != nil {
+			return err
+		}
+		if err := s.audit(tx, auditEntry{action: AuditRoleChange, subjectType: auditSubjectUser, subjectID: memberID, by: &expo.User{ID: ownerID},
+			details: map[string]any{"email": email, "from": string(expo.RoleExhibitor), "to": string(expo.RoleAttendee), "exhibitor_id": exhibitorID, "company": ex.NameLatin}}); err != nil {
 			return err
 		}
 		return s.notify(tx, memberID, "exhibitor.notify.member_removed", map[string]any{"Company": ex.NameLatin}, "")

@@ -73,6 +73,13 @@ func (s *Store) Migrate(ctx context.Context, target int) error {
 		target = len(ms)
 	}
 	db := s.w.WithContext(ctx)
+	// Nothing pending: answer without a write transaction. On SQLite a busy
+	// server holds the write lock almost all the time, and `expo backup` or
+	// `expo migrate` next to it would starve waiting for it.
+	var current int
+	if err := db.Raw("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&current).Error; err == nil && current >= target {
+		return nil
+	}
 	if err := db.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at " + s.dialect.types.Replace("{{time}}") + " NOT NULL)").Error; err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}

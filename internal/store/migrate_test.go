@@ -181,9 +181,6 @@ func TestUpgradeFromVersion1KeepsRows(t *testing.T) {
 		// company, the setup claim and a live session.
 		old := openStore(t, dsn, store.Options{MigrateTo: 1})
 		wantVersion(t, old, 1)
-		if _, err := old.CreateFirstOrganizer(ctx, organizer("ops@expo.example")); err != nil {
-			t.Fatalf("organizer at version 1: %v", err)
-		}
 		attendee := signUp("anna@example.ru")
 		attendee.Name = sqlFragment
 		if _, err := old.CreateAttendee(ctx, attendee); err != nil {
@@ -206,6 +203,21 @@ func TestUpgradeFromVersion1KeepsRows(t *testing.T) {
 			t.Fatal(err)
 		}
 		created := time.Date(2025, 6, 1, 8, 30, 0, 0, time.UTC)
+		// The first organizer and its setup claim, written as version 1 did
+		// (today's CreateFirstOrganizer also writes the audit log, which
+		// version 1 does not have).
+		orgHash, err := bcrypt.GenerateFromPassword([]byte(organizer("").Password), bcrypt.MinCost)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Exec(`INSERT INTO users (email, name, password_hash, role, languages, created_at, updated_at)
+			VALUES ('ops@expo.example', 'Expo Organizer', ?, 'organizer', 'en', ?, ?)`, string(orgHash), created, created).Error; err != nil {
+			t.Fatalf("insert organizer: %v", err)
+		}
+		if err := db.Exec(`INSERT INTO setup_claim (id, user_id, claimed_at)
+			SELECT 1, id, ? FROM users WHERE email = 'ops@expo.example'`, created).Error; err != nil {
+			t.Fatalf("insert setup claim: %v", err)
+		}
 		if err := db.Exec("INSERT INTO exhibitors (slug, name, name_latin, country, created_at) VALUES (?, ?, ?, ?, ?)",
 			"hanbit-medical", "한빛메디칼", "Hanbit Medical", "KR", created).Error; err != nil {
 			t.Fatalf("insert exhibitor: %v", err)

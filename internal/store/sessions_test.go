@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"expo/internal/store"
+	"expo/internal/storetest"
 )
 
 // findSession fails the test on a lookup error and returns the data, if any.
@@ -145,5 +146,43 @@ func TestSessions(t *testing.T) {
 				t.Errorf("rows left %v, want %v", got, want)
 			}
 		})
+	})
+}
+
+// TestSessionCommitSkipsIdleRefresh: committing unchanged data with an
+// expiry less than an hour later (scs's idle-timeout refresh on every
+// request) writes nothing; changed data, or an expiry an hour or more
+// later, is written.
+func TestSessionCommitSkipsIdleRefresh(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		ss := st.Sessions()
+		base := time.Now().Add(72 * time.Hour).Truncate(time.Second)
+		if err := ss.Commit("tok-idle", []byte("v1"), base); err != nil {
+			t.Fatal(err)
+		}
+		steps := []struct {
+			name       string
+			data       string
+			expiry     time.Time
+			wantExpiry time.Time
+		}{
+			{"idle refresh a minute later is skipped", "v1", base.Add(time.Minute), base},
+			{"changed data is written", "v2", base.Add(2 * time.Minute), base.Add(2 * time.Minute)},
+			{"idle refresh two hours later is written", "v2", base.Add(2 * time.Hour), base.Add(2 * time.Hour)},
+		}
+		for _, s := range steps {
+			t.Run(s.name, func(t *testing.T) {
+				if err := ss.Commit("tok-idle", []byte(s.data), s.expiry); err != nil {
+					t.Fatal(err)
+				}
+				b, ok, err := ss.Find("tok-idle")
+				if err != nil || !ok || string(b) != s.data {
+					t.Fatalf("Find = %q, %v, %v; want %q", b, ok, err, s.data)
+				}
+				if got := store.SessionExpiry(t, st, "tok-idle"); got != s.wantExpiry.Unix() {
+					t.Errorf("stored expiry %v, want %v", time.Unix(got, 0), s.wantExpiry)
+				}
+			})
+		}
 	})
 }

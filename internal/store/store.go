@@ -6,11 +6,16 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/mattn/go-sqlite3"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
@@ -45,14 +50,22 @@ type Options struct {
 // pending migrations and returns the store.
 func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	d := dialectFor(dsn)
-	cfg := &gorm.Config{
-		Logger:                 logger.Discard,
-		TranslateError:         true,
-		SkipDefaultTransaction: true,
-		PrepareStmt:            true,
-		NowFunc:                func() time.Time { return time.Now().UTC() },
+	config := func(prepare bool) *gorm.Config {
+		return &gorm.Config{
+			Logger:                 logger.Discard,
+			TranslateError:         true,
+			SkipDefaultTransaction: true,
+			PrepareStmt:            prepare,
+			NowFunc:                func() time.Time { return time.Now().UTC() },
+		}
 	}
-	w, err := gorm.Open(d.writer(), cfg)
+	// The writer pool does without GORM's prepared-statement cache: with it,
+	// a statement first prepared outside a transaction waits for a pool
+	// connection while the transactions holding every connection wait for
+	// that same statement, and all writes stop for good (go-gorm/gorm#7350,
+	// #7465; found by the load benchmark). The read pool runs no
+	// transactions, so it keeps the cache; pgx caches statements itself.
+	w, err := gorm.Open(d.writer(), config(false))
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", d.name, err)
 	}
@@ -77,7 +90,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	if d.reader != nil {
-		r, err := gorm.Open(d.reader(), cfg)
+		r, err := gorm.Open(d.reader(), config(true))
 		if err != nil {
 			s.Close()
 			return nil, fmt.Errorf("open %s read pool: %w", d.name, err)
@@ -140,4 +153,36 @@ func dbErr(err error, op string) error {
 		return err
 	}
 	return fmt.Errorf("%s: %w", op, err)
+}
+
+// Unavailable reports whether err says the database could not be reached
+// or is not taking work right now (connection refused or lost, the server
+// shutting down or starting up, too many connections, SQLite still locked
+// after the busy timeout), rather than that the request was wrong. The web
+// layer answers 503 with Retry-After for it; the pools reconnect by
+// themselves once the database is back.
+func Unavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) {
+		return true
+	}
+	var netErr net.Error
+	var connectErr *pgconn.ConnectError
+	if errors.As(err, &netErr) || errors.As(err, &connectErr) || pgconn.Timeout(err) {
+		return true
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && len(pgErr.Code) == 5 {
+		switch pgErr.Code[:2] {
+		case "08", "53", "57": // connection exception, insufficient resources, operator intervention
+			return true
+		}
+	}
+	var liteErr sqlite3.Error
+	if errors.As(err, &liteErr) && (liteErr.Code == sqlite3.ErrBusy || liteErr.Code == sqlite3.ErrLocked) {
+		return true
+	}
+	return false
 }

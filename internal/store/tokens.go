@@ -51,10 +51,21 @@ func (s *Store) CreateToken(ctx context.Context, userID int64, name string) (str
 	}
 	secret := tokenPrefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(raw))
 	row := tokenRow{UserID: userID, Name: name, TokenHash: hashToken(secret), Prefix: secret[:len(tokenPrefix)+6], CreatedAt: s.now()}
-	if err := s.w.WithContext(ctx).Create(&row).Error; err != nil {
-		if errors.Is(err, gorm.ErrForeignKeyViolated) {
-			return "", expo.APIToken{}, expo.ErrNotFound
+	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&row).Error; err != nil {
+			if errors.Is(err, gorm.ErrForeignKeyViolated) {
+				return expo.ErrNotFound
+			}
+			return err
 		}
+		var owner userRow
+		if err := tx.Select("id, email").Take(&owner, userID).Error; err != nil {
+			return err
+		}
+		return s.audit(tx, auditEntry{action: AuditTokenCreate, subjectType: auditSubjectToken, subjectID: row.ID,
+			by: &expo.User{ID: owner.ID, Email: owner.Email}, details: map[string]any{"name": row.Name, "prefix": row.Prefix, "owner": owner.Email}})
+	})
+	if err != nil {
 		return "", expo.APIToken{}, dbErr(err, "create token")
 	}
 	return secret, row.token(), nil

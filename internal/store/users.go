@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -138,7 +139,13 @@ func (s *Store) createOrganizer(ctx context.Context, in expo.NewOrganizer, first
 			}
 			return err
 		}
-		return nil
+		action := AuditOrganizerCreate
+		if firstOnly {
+			action = AuditSetupOrganizer
+		}
+		u := row.user()
+		return s.audit(tx, auditEntry{action: action, subjectType: auditSubjectUser, subjectID: row.ID, by: &u,
+			details: map[string]any{"email": row.Email, "to": string(expo.RoleOrganizer)}})
 	})
 	if err != nil {
 		return expo.User{}, dbErr(err, "create organizer")
@@ -148,7 +155,12 @@ func (s *Store) createOrganizer(ctx context.Context, in expo.NewOrganizer, first
 
 // dummyHash is compared against when no user matches, so a login for an
 // unknown e-mail takes as long as one with a wrong password.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("no such user, no such password"), expo.DefaultBcryptCost)
+// It is computed on first use: hashing at start-up would cost every process
+// (and every test binary) a bcrypt round.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("no such user, no such password"), expo.DefaultBcryptCost)
+	return h
+})
 
 // Authenticate returns the user with this e-mail and password, or
 // expo.ErrInvalidCredentials.
@@ -156,7 +168,7 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (expo.
 	var row userRow
 	err := s.r.WithContext(ctx).Where("email = ?", strings.ToLower(strings.TrimSpace(email))).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
 		return expo.User{}, expo.ErrInvalidCredentials
 	}
 	if err != nil {
@@ -236,15 +248,19 @@ func (s *Store) ChangePassword(ctx context.Context, userID int64, current, next 
 		return err
 	}
 	// Guarded on the old hash, so two concurrent changes cannot both win.
-	res := s.w.WithContext(ctx).Model(&userRow{}).Where("id = ? AND password_hash = ?", userID, row.PasswordHash).
-		Updates(map[string]any{"password_hash": hash, "updated_at": s.now()})
-	if res.Error != nil {
-		return dbErr(res.Error, "change password")
-	}
-	if res.RowsAffected == 0 {
-		return expo.Errorf(expo.CodeConflict, "error.password_changed_meanwhile")
-	}
-	return nil
+	return dbErr(s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&userRow{}).Where("id = ? AND password_hash = ?", userID, row.PasswordHash).
+			Updates(map[string]any{"password_hash": hash, "updated_at": s.now()})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return expo.Errorf(expo.CodeConflict, "error.password_changed_meanwhile")
+		}
+		u := row.user()
+		return s.audit(tx, auditEntry{action: AuditPasswordChange, subjectType: auditSubjectUser, subjectID: userID, by: &u,
+			details: map[string]any{"email": row.Email}})
+	}), "change password")
 }
 
 func (s *Store) userFromWriter(ctx context.Context, id int64) (expo.User, error) {

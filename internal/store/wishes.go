@@ -126,9 +126,8 @@ func (s *Store) FindAttendees(ctx context.Context, q string, limit int) ([]expo.
 		Name         string
 		Organization string
 	}
-	like := "%" + strings.ToLower(q) + "%"
 	err := s.r.WithContext(ctx).Model(&userRow{}).Select("id, email, name, organization").
-		Where("role = ? AND (LOWER(email) = ? OR LOWER(name) LIKE ?)", string(expo.RoleAttendee), strings.ToLower(q), like).
+		Where(`role = ? AND (LOWER(email) = ? OR LOWER(name) LIKE ? ESCAPE '\')`, string(expo.RoleAttendee), strings.ToLower(q), likeContains(strings.ToLower(q))).
 		Order("name, id").Limit(limit).Scan(&rows).Error
 	out := make([]expo.User, len(rows))
 	for i, r := range rows {
@@ -393,7 +392,11 @@ func (s *Store) CommitSchedule(ctx context.Context, actorID int64, plan []Planne
 				}
 				skipped = append(skipped, SkippedMeeting{PlannedMeeting: p, Reason: reason, Data: data})
 			}
-			return nil
+			// One audit row per transaction: a batch commits with its row.
+			return s.audit(tx, auditEntry{action: AuditSchedulerCommit, subjectType: auditSubjectSchedulerTx,
+				details: map[string]any{"committed": committed, "skipped": len(skipped), "batch": start/commitBatch + 1,
+					"batches": (len(plan) + commitBatch - 1) / commitBatch, "planned": len(plan)},
+				by: &expo.User{ID: actorID}})
 		})
 		if err != nil {
 			return res, dbErr(err, "commit schedule")

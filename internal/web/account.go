@@ -109,7 +109,12 @@ func (s *Server) handleTokenCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	secret, _, err := s.store.CreateToken(c.Request().Context(), u.ID, f.Value("token_name"))
+	var secret string
+	if wait, ok := s.limits.token.allow("user:" + itoa(u.ID)); !ok {
+		err = rateLimitedMsg(c, wait, "error.rate_limited.tokens")
+	} else {
+		secret, _, err = s.store.CreateToken(c.Request().Context(), u.ID, f.Value("token_name"))
+	}
 	if err != nil {
 		// The store names the field "name"; the form calls it token_name.
 		if e, ok := expo.AsError(err); ok && e.Fields["name"] != "" {

@@ -69,16 +69,18 @@ func (s *Server) handleAPITokenCreate(c echo.Context) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	if wait, ok := s.limits.loginIP.allow("ip:" + c.RealIP()); !ok {
-		return rateLimited(c, wait)
-	}
-	if wait, ok := s.limits.loginAccount.allow("login:" + strings.ToLower(strings.TrimSpace(req.Email))); !ok {
-		return rateLimited(c, wait)
+	if err := s.loginAllowed(c, req.Email); err != nil {
+		return err
 	}
 	u, err := s.store.Authenticate(ctx, req.Email, req.Password)
 	if err != nil {
-		return err
+		return s.loginFailed(c, req.Email, err)
 	}
+	if wait, ok := s.limits.token.allow("user:" + itoa(u.ID)); !ok {
+		return rateLimitedMsg(c, wait, "error.rate_limited.tokens")
+	}
+	// The token's creator is the user who just proved the password.
+	ctx = s.actingAs(c, u)
 	name := req.Name
 	if name == "" {
 		name = "API " + time.Now().In(s.loc).Format("2006-01-02 15:04")

@@ -104,6 +104,9 @@ func (s *Server) handleAPIMeetingCreate(c echo.Context) error {
 	if !validSlug(req.Exhibitor) {
 		return expo.ErrNotFound
 	}
+	if wait, ok := s.limits.meeting.allow("user:" + itoa(u.ID)); !ok {
+		return rateLimitedMsg(c, wait, "error.rate_limited.meetings")
+	}
 	m, err := s.store.RequestMeeting(ctx, u.ID, req.Exhibitor, req.SlotID, expo.MeetingRequest{Message: req.Message, Language: req.Language})
 	if err != nil {
 		return meetingErr(ctx, err)

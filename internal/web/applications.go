@@ -280,10 +280,19 @@ func (s *Server) handleLogoUpload(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		return s.renderProfile(c, status, ex, applicationForm(ex), logo)
+		return s.renderProfile(c, uploadStatus(status, logo, "logo"), ex, applicationForm(ex), logo)
 	}
 	s.flash(c, "success", "exhibitor.logo.saved")
 	return redirect(c, "/exhibitor/profile")
+}
+
+// uploadStatus is 413 for a file over its limit, whose message shows next
+// to the field like any other; otherwise the form error's status.
+func uploadStatus(status int, f pages.Form, field string) int {
+	if f.Errors[field] == "error.file_too_large" {
+		return http.StatusRequestEntityTooLarge
+	}
+	return status
 }
 
 // uploadedFile reads the file of a multipart field, at most max bytes; a

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -53,15 +52,12 @@ func (s *Server) handleLogin(c echo.Context) error {
 	if err := v.Err(); err != nil {
 		return showErr(err)
 	}
-	if wait, ok := s.limits.loginIP.allow("ip:" + c.RealIP()); !ok {
-		return showErr(rateLimited(c, wait))
-	}
-	if wait, ok := s.limits.loginAccount.allow("login:" + strings.ToLower(strings.TrimSpace(email))); !ok {
-		return showErr(rateLimited(c, wait))
+	if err := s.loginAllowed(c, email); err != nil {
+		return showErr(err)
 	}
 	u, err := s.store.Authenticate(ctx, email, password)
 	if err != nil {
-		return showErr(err)
+		return showErr(s.loginFailed(c, email, err))
 	}
 	if err := s.logIn(c, u); err != nil {
 		return err

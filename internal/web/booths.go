@@ -138,9 +138,9 @@ func (s *Server) hallEditView(c echo.Context, id int64) (pages.HallEditView, err
 	for i := range v.Plan.Shapes {
 		v.Plan.Shapes[i].Href = "/organizer/booths/" + strconv.FormatInt(v.Plan.Shapes[i].Holder.ID, 10)
 	}
-	page := 1
-	if p, err := strconv.Atoi(c.QueryParam("page")); err == nil && p > 1 {
-		page = p
+	page, err := pageNumber(c.QueryParam("page"))
+	if err != nil {
+		return v, err
 	}
 	pagesN := max(1, (len(booths)+boothsPerPage-1)/boothsPerPage)
 	page = min(page, pagesN) // a page past the end shows the last one

@@ -2,6 +2,8 @@ package web
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -34,10 +36,10 @@ func (s *Server) directoryView(c echo.Context) (pages.DirectoryView, int, error)
 		}
 		q = expo.DirectoryQuery{Page: 1, PerPage: expo.DirectoryPerPage, Sort: expo.DirectorySorts[0]}
 	}
-	if v.Result, err = s.store.Directory(ctx, q); err != nil {
+	if v.Result, err = s.directory(ctx, q); err != nil {
 		return v, 0, err
 	}
-	countries, err := s.store.DirectoryCountries(ctx)
+	countries, err := cachedRead(s.cache, "countries", func() (map[string]int, error) { return s.store.DirectoryCountries(ctx) })
 	if err != nil {
 		return v, 0, err
 	}
@@ -46,7 +48,7 @@ func (s *Server) directoryView(c echo.Context) (pages.DirectoryView, int, error)
 			v.Countries = append(v.Countries, pages.Option{Value: o.Value, Label: o.Label + " (" + strconv.Itoa(n) + ")"})
 		}
 	}
-	halls, err := s.store.HallPlans(ctx)
+	halls, err := s.hallPlans(ctx)
 	if err != nil {
 		return v, 0, err
 	}
@@ -87,7 +89,7 @@ func (s *Server) handleDirectoryProfile(c echo.Context) error {
 	if !validSlug(slug) {
 		return expo.ErrNotFound
 	}
-	prof, err := s.store.DirectoryProfile(c.Request().Context(), slug)
+	prof, err := s.directoryProfile(c.Request().Context(), slug)
 	if err != nil {
 		return err
 	}
@@ -104,7 +106,7 @@ func (s *Server) floorPlan(c echo.Context, code string) (pages.FloorPlanView, er
 	ctx := c.Request().Context()
 	var v pages.FloorPlanView
 	var err error
-	if v.Halls, err = s.store.HallPlans(ctx); err != nil {
+	if v.Halls, err = s.hallPlans(ctx); err != nil {
 		return v, err
 	}
 	if len(v.Halls) == 0 {
@@ -161,22 +163,46 @@ func (s *Server) renderFloorPlan(c echo.Context, code string) error {
 	return s.render(c, http.StatusOK, pages.FloorPlan(s.page(c, title), v))
 }
 
-// floorPlanSVG serves a hall's plan as a standalone SVG document.
+// floorPlanSVG serves a hall's plan as a standalone SVG document. The
+// drawing is the same for every visitor of a language, so it is cached
+// (readcache.go).
 func (s *Server) floorPlanSVG(c echo.Context, code string) error {
-	v, err := s.floorPlan(c, code)
+	ctx := c.Request().Context()
+	key := "svg|" + i18n.Lang(ctx) + "|" + strings.ToUpper(code) + "|" + c.QueryParam("sector") + "|" + c.QueryParam("booth")
+	body, err := cachedRead(s.cache, key, func() ([]byte, error) {
+		v, err := s.floorPlan(c, code)
+		if err != nil {
+			return nil, err
+		}
+		if v.Hall.ID == 0 {
+			return nil, expo.ErrNotFound
+		}
+		var buf bytes.Buffer
+		buf.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
+		if err := pages.FloorPlanSVG(v.Plan, v.Hall.Name).Render(ctx, &buf); err != nil {
+			return nil, err
+		}
+		return buf.Bytes(), nil
+	})
 	if err != nil {
 		return err
 	}
-	if v.Hall.ID == 0 {
-		return expo.ErrNotFound
-	}
-	var buf bytes.Buffer
-	buf.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-	if err := pages.FloorPlanSVG(v.Plan, v.Hall.Name).Render(c.Request().Context(), &buf); err != nil {
-		return err
-	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.Blob(http.StatusOK, "image/svg+xml; charset=utf-8", buf.Bytes())
+	return c.Blob(http.StatusOK, "image/svg+xml; charset=utf-8", body)
+}
+
+// directory, directoryProfile and hallPlans are the store's reads through
+// the read cache.
+func (s *Server) directory(ctx context.Context, q expo.DirectoryQuery) (expo.DirectoryPage, error) {
+	return cachedRead(s.cache, fmt.Sprintf("dir|%#v", q), func() (expo.DirectoryPage, error) { return s.store.Directory(ctx, q) })
+}
+
+func (s *Server) directoryProfile(ctx context.Context, slug string) (expo.ExhibitorProfile, error) {
+	return cachedRead(s.cache, "profile|"+slug, func() (expo.ExhibitorProfile, error) { return s.store.DirectoryProfile(ctx, slug) })
+}
+
+func (s *Server) hallPlans(ctx context.Context) ([]expo.HallPlan, error) {
+	return cachedRead(s.cache, "halls", func() ([]expo.HallPlan, error) { return s.store.HallPlans(ctx) })
 }
 
 // apiBooth is where an exhibitor is found.
@@ -235,7 +261,7 @@ func (s *Server) handleAPIExhibitors(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.store.Directory(c.Request().Context(), q)
+	res, err := s.directory(c.Request().Context(), q)
 	if err != nil {
 		return err
 	}
@@ -251,7 +277,7 @@ func (s *Server) handleAPIExhibitor(c echo.Context) error {
 	if !validSlug(slug) {
 		return expo.ErrNotFound
 	}
-	p, err := s.store.DirectoryProfile(c.Request().Context(), slug)
+	p, err := s.directoryProfile(c.Request().Context(), slug)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"expo/internal/expo"
+	"expo/internal/store"
 	"expo/web/i18n"
 	"expo/web/pages"
 )
@@ -88,6 +89,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 		}
 	case errors.Is(err, context.Canceled):
 		return // the client went away
+	case store.Unavailable(err):
+		// The database is down or busy: a friendly "try again", not a 500.
+		e, status = expo.ErrUnavailable, http.StatusServiceUnavailable
+	}
+	if status == http.StatusServiceUnavailable && c.Response().Header().Get("Retry-After") == "" {
+		c.Response().Header().Set("Retry-After", "30")
 	}
 	if e == nil {
 		e = &expo.Error{Code: expo.CodeInternal, Message: "error.internal"}

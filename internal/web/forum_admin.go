@@ -500,15 +500,30 @@ func forumForm(fr expo.Forum) pages.Form {
 	return f
 }
 
-func pageParam(c echo.Context, pages int) int {
-	n, err := strconv.Atoi(c.QueryParam("page"))
-	if err != nil || n < 1 {
-		n = 1
+// pageParam reads ?page=: none is page 1 and a page past the last (when
+// pages > 0) is the last; anything but a whole number from 1 to
+// expo.MaxPage is refused, as in the directory.
+func pageParam(c echo.Context, pages int) (int, error) {
+	n, err := pageNumber(c.QueryParam("page"))
+	if err != nil {
+		return 0, err
 	}
 	if pages > 0 && n > pages {
 		n = pages
 	}
-	return n
+	return n, nil
+}
+
+// pageNumber parses a page number; empty is page 1.
+func pageNumber(s string) (int, error) {
+	if s == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > expo.MaxPage {
+		return 0, &expo.Error{Code: expo.CodeInvalid, Message: "error.paging_range"}
+	}
+	return n, nil
 }
 
 func (s *Server) handlePlanForums(c echo.Context) error {
@@ -527,7 +542,10 @@ func (s *Server) handlePlanForums(c echo.Context) error {
 		return err
 	}
 	pagesN := int((total + planPageSize - 1) / planPageSize)
-	page := pageParam(c, pagesN)
+	page, err := pageParam(c, pagesN)
+	if err != nil {
+		return err
+	}
 	filter.Limit, filter.Offset = planPageSize, (page-1)*planPageSize
 	forums, err := s.store.Forums(ctx, filter)
 	if err != nil {
@@ -987,7 +1005,10 @@ func (s *Server) speakersView(c echo.Context, newSpeaker pages.Form) (pages.Spea
 		return pages.SpeakersAdminView{}, err
 	}
 	pagesN := (len(all) + planPageSize - 1) / planPageSize
-	page := pageParam(c, pagesN)
+	page, err := pageParam(c, pagesN)
+	if err != nil {
+		return pages.SpeakersAdminView{}, err
+	}
 	v := pages.SpeakersAdminView{Total: len(all), NewSpeaker: newSpeaker,
 		Pager: pages.PlanPager{Page: page, Pages: pagesN, Base: "/organizer/speakers?"}}
 	from := min((page-1)*planPageSize, len(all))

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -99,7 +100,7 @@ func (s *Server) progFilter(c echo.Context, days []time.Time, rooms []expo.Room)
 
 func (s *Server) handleProgramme(c echo.Context) error {
 	ctx := c.Request().Context()
-	ev, hasEvent, err := s.store.Event(ctx, s.loc)
+	ev, hasEvent, err := s.event(ctx)
 	if err != nil {
 		return err
 	}
@@ -124,7 +125,9 @@ func (s *Server) handleProgramme(c echo.Context) error {
 		roomID, _ = strconv.ParseInt(v.Filter.Room, 10, 64)
 		filter.RoomID = roomID
 	}
-	forums, err := s.store.Forums(ctx, filter)
+	// The public programme is the same for everyone (read-only below).
+	forums, err := cachedRead(s.cache, fmt.Sprintf("programme|%s|%s|%d|%s", filter.Theme, filter.Language, filter.RoomID, filter.Day.Format(time.RFC3339)),
+		func() ([]expo.Forum, error) { return s.store.Forums(ctx, filter) })
 	if err != nil {
 		return err
 	}

@@ -44,7 +44,10 @@ func interpreterForm(it store.Interpreter) pages.Form {
 
 func (s *Server) interpretersView(c echo.Context, f pages.Form) (pages.InterpretersView, error) {
 	ctx := c.Request().Context()
-	page := pageParam(c, 0)
+	page, err := pageParam(c, 0)
+	if err != nil {
+		return pages.InterpretersView{}, err
+	}
 	list, total, err := s.store.Interpreters(ctx, (page-1)*interpreterPageSize, interpreterPageSize)
 	if err != nil {
 		return pages.InterpretersView{}, err

@@ -127,6 +127,8 @@ func (s *Server) handleMeetRequest(c echo.Context) error {
 	var m expo.Meeting
 	if perr != nil || slotID <= 0 {
 		err = &expo.Error{Code: expo.CodeInvalid, Message: "error.form", Fields: map[string]string{"slot_id": "meeting.error.choose_slot"}}
+	} else if wait, ok := s.limits.meeting.allow("user:" + itoa(u.ID)); !ok {
+		err = rateLimitedMsg(c, wait, "error.rate_limited.meetings")
 	} else {
 		m, err = s.store.RequestMeeting(ctx, u.ID, slug, slotID, expo.MeetingRequest{Message: f.Value("message"), Language: f.Value("language")})
 	}
@@ -397,6 +399,10 @@ func (s *Server) handleMeetingInvite(c echo.Context) error {
 		case errors.Is(err, expo.ErrNotFound) || (err == nil && att.Role != expo.RoleAttendee):
 			err = &expo.Error{Code: expo.CodeInvalid, Message: "error.form", Fields: map[string]string{"email": "meeting.error.no_attendee"}}
 		case err == nil:
+			if wait, ok := s.limits.meeting.allow("user:" + itoa(u.ID)); !ok {
+				err = rateLimitedMsg(c, wait, "error.rate_limited.meetings")
+				break
+			}
 			_, err = s.store.InviteAttendee(ctx, *u.ExhibitorID, u.ID, att.ID, slotID, expo.MeetingRequest{Message: f.Value("message"), Language: f.Value("language")})
 		}
 	}

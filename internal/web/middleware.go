@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/labstack/echo/v4"
@@ -42,6 +43,9 @@ func (s *Server) newEcho() *echo.Echo {
 	}
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: maxBody, Skipper: isUpload}))
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: maxUpload, Skipper: func(c echo.Context) bool { return !isUpload(c) }}))
+	// Hostile input (issue 7): no query string with invalid UTF-8 or a NUL
+	// byte reaches a handler or the database.
+	e.Use(refuseBadQuery)
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		// The API authenticates with bearer tokens only, never cookies, so
 		// it cannot be forged cross-site; static files and probes change nothing.
@@ -58,10 +62,32 @@ func (s *Server) newEcho() *echo.Echo {
 		},
 	}))
 	e.Use(s.loadUser)
+	e.Use(s.auditActor)
 	for _, r := range s.Routes() {
 		e.Add(r.Method, r.Path, r.handler, s.requireAccess(r.Access)).Name = r.Name
 	}
 	return e
+}
+
+// refuseBadQuery answers 422 to a query parameter (name or value) that is
+// not valid UTF-8 or holds a NUL byte: no page or API means such text, and
+// PostgreSQL would refuse it deep inside a query. Form and JSON bodies are
+// checked field by field by the validators, with the message next to the
+// field.
+func refuseBadQuery(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		for k, vs := range c.QueryParams() {
+			for _, v := range append([]string{k}, vs...) {
+				if !utf8.ValidString(v) {
+					return &expo.Error{Code: expo.CodeInvalid, Message: "error.invalid_utf8"}
+				}
+				if strings.ContainsRune(v, 0) {
+					return &expo.Error{Code: expo.CodeInvalid, Message: "error.control_chars"}
+				}
+			}
+		}
+		return next(c)
+	}
 }
 
 func isAPI(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/api/") }
@@ -131,7 +157,9 @@ type sessionKey struct{}
 // an error page can use it and whatever it changes is saved too.
 func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if isAPI(c) || strings.HasPrefix(c.Request().URL.Path, "/static/") {
+		// Probes carry no session: /healthz must answer 200 while the
+		// database is down, even to a browser that sends a session cookie.
+		if p := c.Request().URL.Path; isAPI(c) || strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/readyz" {
 			return next(c)
 		}
 		r := c.Request()
@@ -299,10 +327,16 @@ func (s *Server) requireAccess(a Access) echo.MiddlewareFunc {
 }
 
 func rateLimited(c echo.Context, wait time.Duration) error {
+	return rateLimitedMsg(c, wait, "error.rate_limited")
+}
+
+// rateLimitedMsg is rateLimited with its own message (translation ID, with
+// {{.Seconds}}), for limits where "too many attempts" would be unclear.
+func rateLimitedMsg(c echo.Context, wait time.Duration, msgID string) error {
 	secs := int(wait.Seconds() + 0.999)
 	if secs < 1 {
 		secs = 1
 	}
 	c.Response().Header().Set("Retry-After", itoa(int64(secs)))
-	return &expo.Error{Code: expo.CodeRateLimited, Message: "error.rate_limited", Data: map[string]any{"Seconds": secs, "Count": secs}}
+	return &expo.Error{Code: expo.CodeRateLimited, Message: msgID, Data: map[string]any{"Seconds": secs, "Count": secs}}
 }

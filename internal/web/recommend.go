@@ -58,7 +58,10 @@ func reasonsText(ctx context.Context, rs []expo.Reason) string {
 func (s *Server) handleRecommendations(c echo.Context) error {
 	ctx := c.Request().Context()
 	u, _ := currentUser(c)
-	page := pageParam(c, 0)
+	page, err := pageParam(c, 0)
+	if err != nil {
+		return err
+	}
 	offset := (page - 1) * recommendPageSize
 	v := pages.RecommendView{}
 	var total int

@@ -61,7 +61,7 @@ func TestRecommendations(t *testing.T) {
 			if r := c.get("/my/recommendations?page=999"); r.status != http.StatusOK {
 				t.Fatalf("status %d", r.status)
 			}
-			if r := c.get("/my/recommendations?page=-1"); r.status != http.StatusOK {
+			if r := c.get("/my/recommendations?page=-1"); r.status != http.StatusUnprocessableEntity {
 				t.Fatalf("status %d", r.status)
 			}
 		})

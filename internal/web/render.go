@@ -40,7 +40,7 @@ func (s *Server) page(c echo.Context, title string) pages.Page {
 	if u, ok := currentUser(c); ok {
 		p.Viewer = &pages.Viewer{ID: u.ID, Name: u.Name, Role: u.Role}
 	}
-	if ev, ok, err := s.store.Event(ctx, s.loc); err == nil && ok {
+	if ev, ok, err := s.event(ctx); err == nil && ok {
 		p.ExpoName = ev.Name
 	}
 	if hasSession(ctx) && s.sessions.Exists(ctx, flashKey) {

@@ -42,7 +42,10 @@ func reviewFilter(q url.Values) (store.ReviewFilter, pages.ReviewFilterView, err
 	if err := v.Err(); err != nil {
 		return store.ReviewFilter{}, fv, &expo.Error{Code: expo.CodeInvalid, Message: "error.filter_invalid"}
 	}
-	page, _ := strconv.Atoi(q.Get("page"))
+	page, err := pageNumber(q.Get("page"))
+	if err != nil {
+		return store.ReviewFilter{}, fv, err
+	}
 	return store.ReviewFilter{State: expo.ExhibitorState(fv.State), Country: fv.Country, Sector: fv.Sector,
 		BoothWish: expo.BoothWish(fv.BoothWish), Page: max(page, 1), PerPage: reviewPerPage}, fv, nil
 }
@@ -351,7 +354,7 @@ func (s *Server) handleImportCheck(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		return s.renderImport(c, status, pages.ImportView{Form: f})
+		return s.renderImport(c, uploadStatus(status, f, "file"), pages.ImportView{Form: f})
 	}
 	chk, err := s.store.CheckImport(c.Request().Context(), bytes.NewReader(data))
 	if err != nil {

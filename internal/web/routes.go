@@ -202,6 +202,9 @@ func (s *Server) Routes() []Route {
 		// (end of recommendation, interpreter and outcome routes)
 		// (end of matchmaking routes)
 
+		// Audit log (read-only: there is no route that changes it).
+		{http.MethodGet, "/organizer/audit", "audit", Organizer, s.handleAudit},
+
 		{http.MethodGet, "/api/v1/openapi.json", "api.openapi", Public, s.handleOpenAPI},
 		{http.MethodPost, "/api/v1/tokens", "api.tokens.create", Public, s.handleAPITokenCreate},
 		{http.MethodGet, "/api/v1/me", "api.me", Token, s.handleAPIMe},

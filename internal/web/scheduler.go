@@ -128,7 +128,10 @@ func (s *Server) handleSchedulerPreview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page, _ := strconv.Atoi(c.QueryParam("page"))
+	page, err := pageNumber(c.QueryParam("page"))
+	if err != nil {
+		return err
+	}
 	return s.renderScheduler(c, http.StatusOK, s.previewView(p, id, max(page, 1), pages.Form{}))
 }
 
@@ -299,7 +302,15 @@ func (s *Server) myWishesView(c echo.Context, f pages.Form) (pages.MyWishesView,
 	if err != nil {
 		return pages.MyWishesView{}, err
 	}
-	v := pages.MyWishesView{Exhibitor: side == expo.SideExhibitor, Query: c.QueryParam("q"), Form: f}
+	// The attendee search is a keyword search like the directory's: a
+	// bounded line of text, so no query can make the database's LIKE fail.
+	var qv expo.Validator
+	q := qv.Line("q", c.QueryParam("q"), false, expo.MaxKeywordLen)
+	if err := qv.Err(); err != nil {
+		e, _ := expo.AsError(err)
+		return pages.MyWishesView{}, &expo.Error{Code: expo.CodeInvalid, Message: e.Fields["q"]}
+	}
+	v := pages.MyWishesView{Exhibitor: side == expo.SideExhibitor, Query: q, Form: f}
 	for _, w := range ws {
 		it := pages.WishItem{Weight: w.Weight, Other: w.ExhibitorID}
 		if v.Exhibitor {

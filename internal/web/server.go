@@ -28,6 +28,12 @@ type Config struct {
 	// behind a reverse proxy that overwrites that header, or anyone can pick
 	// the address the per-IP rate limits count.
 	TrustProxy bool
+	// ReadCacheTTL, when positive, keeps public directory, profile and
+	// floor plan reads that long (readcache.go); `expo serve` sets it.
+	ReadCacheTTL time.Duration
+	// BenchRoutes adds the load benchmark's limit probes (bench.go); only
+	// `expo serve --bench-routes` sets it.
+	BenchRoutes bool
 }
 
 // Server holds the dependencies of the handlers.
@@ -42,6 +48,7 @@ type Server struct {
 	limits   *limiters
 	imports  *importRegistry
 	previews schedulePreviews // auto-scheduler runs (scheduler.go)
+	cache    *readCache       // nil unless Config.ReadCacheTTL (readcache.go)
 	echo     *echo.Echo
 }
 
@@ -69,6 +76,12 @@ func New(st *store.Store, cat *i18n.Catalog, cfg Config) *Server {
 		limits: newLimiters(cfg.Limits.withDefaults()), imports: newImportRegistry(),
 	}
 	s.echo = s.newEcho()
+	if s.cache = newReadCache(cfg.ReadCacheTTL); s.cache != nil {
+		s.echo.Use(s.invalidateOnWrite)
+	}
+	if cfg.BenchRoutes {
+		s.addBenchRoutes()
+	}
 	if cfg.TrustProxy {
 		s.echo.IPExtractor = echo.ExtractIPFromXFFHeader()
 	} else {

@@ -17,6 +17,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"expo/internal/expo"
+	"expo/internal/store"
 )
 
 // message is one entry of a message file: a plain string, or the forms of a
@@ -238,6 +239,8 @@ func dynamicIDs() map[string][]string {
 		"meeting.group.":  {"to_answer", "awaiting", "upcoming", "past", "closed"},
 		// Meeting wishes: weights 0 (none) to 3.
 		"wish.weight.": {"0", "1", "2", "3"},
+		// Audit log: every action code.
+		"audit.action.": store.AuditActions,
 	}
 }
 
