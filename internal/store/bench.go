@@ -60,8 +60,8 @@ type BenchExhibitor struct {
 	Slug      string
 	UserID    int64
 	Languages string
-	Slots     []int64
-	Pending   []int64
+	Slots     []int64 `gorm:"-"`
+	Pending   []int64 `gorm:"-"`
 }
 
 // LoadBenchFixtures reads the benchmark's fixtures: every approved

@@ -104,6 +104,16 @@ type bookParty struct {
 	AttendeeLangs     string
 	AttendeeName      string
 	AttendeeExhibitor *int64
+	MeetingTables     int64
+	// Of the slot (nil when there is no such slot) and of the exhibitor's
+	// availability in it (nil when the slot is not offered).
+	StartsAt        *time.Time
+	RestrictCountry *string
+	Booked          *int64
+}
+
+func errNoSlot() error {
+	return &expo.Error{Code: expo.CodeNotFound, Message: "error.form", Fields: map[string]string{"slot_id": "meeting.error.no_slot"}}
 }
 
 // bookInTx places b inside tx (the caller's transaction) and returns the
@@ -120,30 +130,43 @@ type bookParty struct {
 // The auto-scheduler's commit calls it with Initiator expo.SideScheduler.
 func (s *Store) bookInTx(tx *gorm.DB, b booking) (expo.Meeting, error) {
 	now := s.now()
-	var slot struct {
-		StartsAt        time.Time
-		EndsAt          time.Time
-		RestrictCountry string
-	}
-	err := tx.Raw(`SELECT s.starts_at, s.ends_at, b.restrict_country FROM slots s
-		JOIN negotiation_blocks b ON b.id = s.block_id WHERE s.id = ?`, b.SlotID).Scan(&slot).Error
-	if err != nil {
-		return expo.Meeting{}, err
-	}
-	if slot.StartsAt.IsZero() {
-		return expo.Meeting{}, &expo.Error{Code: expo.CodeNotFound, Message: "error.form", Fields: map[string]string{"slot_id": "meeting.error.no_slot"}}
-	}
-	if !now.Before(slot.StartsAt) {
-		return expo.Meeting{}, expo.ErrSlotPast
-	}
+	// One read for the slot, both parties and the exhibitor's capacity in
+	// the slot (this runs on the single writer, so every statement counts).
+	// The slot is joined on the left, so a missing slot still reads the
+	// parties; a missing party reads no row at all.
 	var p bookParty
-	err = tx.Raw(`SELECT e.state AS exhibitor_state, e.country AS exhibitor_country, e.languages AS exhibitor_langs,
-			e.name AS exhibitor_name, e.auto_accept,
+	err := tx.Raw(`SELECT e.state AS exhibitor_state, e.country AS exhibitor_country, e.languages AS exhibitor_langs,
+			e.name AS exhibitor_name, e.auto_accept, e.meeting_tables,
 			u.role AS attendee_role, u.country AS attendee_country, u.languages AS attendee_langs, u.name AS attendee_name,
-			u.exhibitor_id AS attendee_exhibitor
-		FROM exhibitors e, users u WHERE e.id = ? AND u.id = ?`, b.ExhibitorID, b.AttendeeID).Scan(&p).Error
+			u.exhibitor_id AS attendee_exhibitor,
+			s.starts_at, b.restrict_country,
+			(SELECT a.booked FROM exhibitor_availability a WHERE a.exhibitor_id = e.id AND a.slot_id = ?) AS booked
+		FROM exhibitors e CROSS JOIN users u
+		LEFT JOIN slots s ON s.id = ? LEFT JOIN negotiation_blocks b ON b.id = s.block_id
+		WHERE e.id = ? AND u.id = ?`, b.SlotID, b.SlotID, b.ExhibitorID, b.AttendeeID).Scan(&p).Error
 	if err != nil {
 		return expo.Meeting{}, err
+	}
+	if p.ExhibitorState == "" {
+		// No such exhibitor or attendee: the slot's own answer comes first.
+		var slot struct{ StartsAt time.Time }
+		if err := tx.Raw("SELECT starts_at FROM slots WHERE id = ?", b.SlotID).Scan(&slot).Error; err != nil {
+			return expo.Meeting{}, err
+		}
+		switch {
+		case slot.StartsAt.IsZero():
+			return expo.Meeting{}, errNoSlot()
+		case !now.Before(slot.StartsAt):
+			return expo.Meeting{}, expo.ErrSlotPast
+		}
+		return expo.Meeting{}, expo.ErrNotFound
+	}
+	if p.StartsAt == nil {
+		return expo.Meeting{}, errNoSlot()
+	}
+	slotStarts := *p.StartsAt
+	if !now.Before(slotStarts) {
+		return expo.Meeting{}, expo.ErrSlotPast
 	}
 	switch {
 	case p.ExhibitorState != string(expo.StateApproved):
@@ -153,13 +176,22 @@ func (s *Store) bookInTx(tx *gorm.DB, b booking) (expo.Meeting, error) {
 	case p.AttendeeRole != string(expo.RoleAttendee):
 		return expo.Meeting{}, expo.ErrNotAnAttendee
 	}
-	if slot.RestrictCountry != "" && slot.RestrictCountry != p.ExhibitorCountry && slot.RestrictCountry != p.AttendeeCountry {
+	if p.RestrictCountry != nil && *p.RestrictCountry != "" && *p.RestrictCountry != p.ExhibitorCountry && *p.RestrictCountry != p.AttendeeCountry {
 		return expo.Meeting{}, expo.ErrBlockRestricted
 	}
 	attLangs, exLangs := splitList(p.AttendeeLangs), splitList(p.ExhibitorLangs)
 	req, err := expo.MeetingRequest{Message: b.Message, Language: b.Language}.Validate(attLangs, exLangs)
 	if err != nil {
 		return expo.Meeting{}, err
+	}
+	// Read inside this transaction: a slot not offered or already full is
+	// answered without the update. A free seat is only ever taken by the
+	// guarded update below, which stays the rule under concurrency.
+	switch {
+	case p.Booked == nil:
+		return expo.Meeting{}, expo.ErrSlotNotOffered
+	case *p.Booked >= p.MeetingTables:
+		return expo.Meeting{}, expo.ErrSlotTaken
 	}
 
 	// The exhibitor's capacity in the slot: one guarded increment.
@@ -192,7 +224,7 @@ func (s *Store) bookInTx(tx *gorm.DB, b booking) (expo.Meeting, error) {
 	row := meetingRow{SlotID: b.SlotID, ExhibitorID: b.ExhibitorID, AttendeeID: b.AttendeeID, Initiator: string(b.Initiator),
 		Status: string(status), Message: req.Message, Language: req.Language, CreatedAt: now, UpdatedAt: now}
 	if status == expo.MeetingPending {
-		exp := expo.RequestExpiry(now, slot.StartsAt, s.mm.RequestTTL)
+		exp := expo.RequestExpiry(now, slotStarts, s.mm.RequestTTL)
 		row.ExpiresAt = &exp
 	}
 	if err := tx.Create(&row).Error; err != nil {
@@ -202,7 +234,7 @@ func (s *Store) bookInTx(tx *gorm.DB, b booking) (expo.Meeting, error) {
 		return expo.Meeting{}, err
 	}
 	if need := expo.NeedsInterpreter(attLangs, exLangs, req.Language); need.Needed {
-		if err := s.assignInterpreter(tx, row.ID, b.SlotID, need, slot.StartsAt); err != nil {
+		if err := s.assignInterpreter(tx, row.ID, b.SlotID, need, slotStarts); err != nil {
 			return expo.Meeting{}, err
 		}
 	}
@@ -218,11 +250,11 @@ func (s *Store) bookInTx(tx *gorm.DB, b booking) (expo.Meeting, error) {
 		if status == expo.MeetingAccepted {
 			msg = "meeting.notify.booked"
 		}
-		if err := s.notifyExhibitor(tx, b.ExhibitorID, msg, map[string]any{"Name": p.AttendeeName, "Time": s.clock(slot.StartsAt)}, link); err != nil {
+		if err := s.notifyExhibitor(tx, b.ExhibitorID, msg, map[string]any{"Name": p.AttendeeName, "Time": s.clock(slotStarts)}, link); err != nil {
 			return expo.Meeting{}, err
 		}
 	case expo.SideExhibitor:
-		if err := s.notify(tx, b.AttendeeID, "meeting.notify.invited", map[string]any{"Name": p.ExhibitorName, "Time": s.clock(slot.StartsAt)}, link); err != nil {
+		if err := s.notify(tx, b.AttendeeID, "meeting.notify.invited", map[string]any{"Name": p.ExhibitorName, "Time": s.clock(slotStarts)}, link); err != nil {
 			return expo.Meeting{}, err
 		}
 	}
@@ -391,6 +423,25 @@ func lockMeeting(tx *gorm.DB, id int64) (meetingRow, error) {
 	return row, err
 }
 
+// lockMeetingView is lockMeeting that reads the meeting's full view
+// instead, one statement less on the writer for callers that need both.
+func (s *Store) lockMeetingView(tx *gorm.DB, id int64) (meetingRow, expo.Meeting, error) {
+	res := tx.Exec("UPDATE meetings SET updated_at = updated_at WHERE id = ?", id)
+	if res.Error != nil {
+		return meetingRow{}, expo.Meeting{}, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return meetingRow{}, expo.Meeting{}, expo.ErrNotFound
+	}
+	m, err := s.meetingIn(tx, id)
+	if err != nil {
+		return meetingRow{}, expo.Meeting{}, err
+	}
+	row := meetingRow{ID: m.ID, SlotID: m.SlotID, ExhibitorID: m.ExhibitorID, AttendeeID: m.AttendeeID,
+		Initiator: string(m.Initiator), Status: string(m.Status), TableID: m.TableID, InterpreterID: m.InterpreterID}
+	return row, m, nil
+}
+
 // AnswerMeeting accepts or declines a pending meeting for the side it
 // waits for (the exhibitor for requests, the attendee for invitations).
 // Accepting assigns a table (expo.ErrNoTableFree when the area is full);
@@ -402,17 +453,13 @@ func (s *Store) AnswerMeeting(ctx context.Context, id int64, u expo.User, accept
 	}
 	var m expo.Meeting
 	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		row, err := lockMeeting(tx, id)
+		row, cur, err := s.lockMeetingView(tx, id)
 		if err != nil {
 			return err
 		}
 		side := sideOf(row, u)
 		if side == "" {
 			return expo.ErrNotFound
-		}
-		cur, err := s.meetingIn(tx, id)
-		if err != nil {
-			return err
 		}
 		now := s.now()
 		if cur.Expired(now) {
@@ -463,17 +510,13 @@ func (s *Store) CancelMeeting(ctx context.Context, id int64, u expo.User, reason
 	}
 	var m expo.Meeting
 	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		row, err := lockMeeting(tx, id)
+		row, cur, err := s.lockMeetingView(tx, id)
 		if err != nil {
 			return err
 		}
 		side := sideOf(row, u)
 		if side == "" {
 			return expo.ErrNotFound
-		}
-		cur, err := s.meetingIn(tx, id)
-		if err != nil {
-			return err
 		}
 		if !cur.Status.Open() {
 			return expo.ErrMeetingClosed

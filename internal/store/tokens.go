@@ -107,19 +107,26 @@ func (s *Store) UserByToken(ctx context.Context, secret string) (expo.User, erro
 	if !strings.HasPrefix(secret, tokenPrefix) || len(secret) > 100 {
 		return expo.User{}, expo.ErrUnauthorized
 	}
-	var tok tokenRow
-	err := s.r.WithContext(ctx).Where("token_hash = ?", hashToken(secret)).Take(&tok).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return expo.User{}, expo.ErrUnauthorized
+	// One read for the token and its owner (the token's user is deleted
+	// with the user, so a found token always has one).
+	var tok struct {
+		User            userRow `gorm:"embedded"`
+		TokenID         int64
+		TokenLastUsedAt *time.Time
 	}
+	err := s.r.WithContext(ctx).Raw(`SELECT u.*, t.id AS token_id, t.last_used_at AS token_last_used_at
+		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hashToken(secret)).Scan(&tok).Error
 	if err != nil {
 		return expo.User{}, dbErr(err, "find token")
 	}
+	if tok.TokenID == 0 {
+		return expo.User{}, expo.ErrUnauthorized
+	}
 	now := s.now()
-	if tok.LastUsedAt == nil || now.Sub(*tok.LastUsedAt) > time.Minute {
-		if err := s.w.WithContext(ctx).Model(&tokenRow{}).Where("id = ?", tok.ID).Update("last_used_at", now).Error; err != nil {
+	if tok.TokenLastUsedAt == nil || now.Sub(*tok.TokenLastUsedAt) > time.Minute {
+		if err := s.w.WithContext(ctx).Model(&tokenRow{}).Where("id = ?", tok.TokenID).Update("last_used_at", now).Error; err != nil {
 			return expo.User{}, dbErr(err, "touch token")
 		}
 	}
-	return s.User(ctx, tok.UserID)
+	return tok.User.user(), nil
 }
