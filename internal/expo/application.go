@@ -138,11 +138,15 @@ func (v *Validator) LongText(field, value string, required bool, max int) string
 		v.Fail(field, "error.required")
 	case utf8.RuneCountInString(value) > max:
 		v.Fail(field, "error.too_long")
-	case strings.IndexFunc(value, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) >= 0:
+	case strings.IndexFunc(value, isTextControl) >= 0:
 		v.Fail(field, "error.control_chars")
 	}
 	return value
 }
+
+// isTextControl reports a control character that multi-line text may not
+// hold: any but line breaks and tabs.
+func isTextControl(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }
 
 // Website validates an optional http or https address of a public host.
 func (v *Validator) Website(field, value string) string {

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -313,7 +312,7 @@ func (r MeetingRequest) Validate(attendeeLangs, exhibitorLangs []string) (Meetin
 	switch {
 	case strings.ContainsAny(msg, "<>"):
 		v.Fail("message", "error.no_markup")
-	case strings.IndexFunc(msg, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) >= 0:
+	case strings.IndexFunc(msg, isTextControl) >= 0:
 		v.Fail("message", "error.control_chars")
 	}
 	choices := MeetingLanguages(attendeeLangs, exhibitorLangs)

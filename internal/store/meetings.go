@@ -412,26 +412,31 @@ func sideOf(m meetingRow, u expo.User) expo.Side {
 // so concurrent answers and cancellations of one meeting queue up.
 func lockMeeting(tx *gorm.DB, id int64) (meetingRow, error) {
 	var row meetingRow
-	res := tx.Exec("UPDATE meetings SET updated_at = updated_at WHERE id = ?", id)
-	if res.Error != nil {
-		return row, res.Error
-	}
-	if res.RowsAffected == 0 {
-		return row, expo.ErrNotFound
+	if err := touchMeeting(tx, id); err != nil {
+		return row, err
 	}
 	err := tx.Take(&row, id).Error
 	return row, err
 }
 
+// touchMeeting takes the meeting's row lock with a no-op update
+// (expo.ErrNotFound when there is no such meeting).
+func touchMeeting(tx *gorm.DB, id int64) error {
+	res := tx.Exec("UPDATE meetings SET updated_at = updated_at WHERE id = ?", id)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return expo.ErrNotFound
+	}
+	return nil
+}
+
 // lockMeetingView is lockMeeting that reads the meeting's full view
 // instead, one statement less on the writer for callers that need both.
 func (s *Store) lockMeetingView(tx *gorm.DB, id int64) (meetingRow, expo.Meeting, error) {
-	res := tx.Exec("UPDATE meetings SET updated_at = updated_at WHERE id = ?", id)
-	if res.Error != nil {
-		return meetingRow{}, expo.Meeting{}, res.Error
-	}
-	if res.RowsAffected == 0 {
-		return meetingRow{}, expo.Meeting{}, expo.ErrNotFound
+	if err := touchMeeting(tx, id); err != nil {
+		return meetingRow{}, expo.Meeting{}, err
 	}
 	m, err := s.meetingIn(tx, id)
 	if err != nil {

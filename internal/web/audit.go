@@ -179,13 +179,7 @@ func auditURL(f pages.Form, page int) string {
 			v.Set(k, x)
 		}
 	}
-	if page > 1 {
-		v.Set("page", strconv.Itoa(page))
-	}
-	if len(v) == 0 {
-		return "/organizer/audit"
-	}
-	return "/organizer/audit?" + v.Encode()
+	return pages.PagedURL("/organizer/audit", v, page)
 }
 
 // auditItem is one row of the log as the page shows it, in the reader's

@@ -98,13 +98,7 @@ func (f ReviewFilterView) Query(state string, page int) string {
 			q.Set(k, v)
 		}
 	}
-	if page > 1 {
-		q.Set("page", strconv.Itoa(page))
-	}
-	if len(q) == 0 {
-		return "/organizer/exhibitors"
-	}
-	return "/organizer/exhibitors?" + q.Encode()
+	return PagedURL("/organizer/exhibitors", q, page)
 }
 
 // ReviewQueueView is the organizer's review queue.

@@ -81,13 +81,19 @@ func DirectoryURL(q expo.DirectoryQuery, page int) string {
 	if q.PerPage != 0 && q.PerPage != expo.DirectoryPerPage {
 		v.Set("per_page", strconv.Itoa(q.PerPage))
 	}
+	return PagedURL("/exhibitors", v, page)
+}
+
+// PagedURL is path with the query v and, past the first page, page=N;
+// without any parameter it is path alone. It sets page in v.
+func PagedURL(path string, v url.Values, page int) string {
 	if page > 1 {
 		v.Set("page", strconv.Itoa(page))
 	}
 	if len(v) == 0 {
-		return "/exhibitors"
+		return path
 	}
-	return "/exhibitors?" + v.Encode()
+	return path + "?" + v.Encode()
 }
 
 // Filtered reports whether the search narrows the directory at all.
