@@ -8,6 +8,9 @@ import (
 	"embed"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"text/template"
 
 	"github.com/BurntSushi/toml"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
@@ -29,22 +32,117 @@ type Catalog struct {
 	bundle     *goi18n.Bundle
 	localizers map[string]*goi18n.Localizer
 	matcher    language.Matcher
+	// messages holds every message of each language ready to use, so T
+	// needs neither go-i18n's language matching nor its template lookup on
+	// each call (a page translates hundreds of strings: BENCHMARKS.md).
+	messages map[string]map[string]*prepared
+}
+
+// prepared is one translation: plain text, or parsed templates for the
+// plural forms T chooses itself (English "one" and "other"; Chinese has
+// only "other").
+type prepared struct {
+	plain      string
+	one, other *template.Template
 }
 
 // Load reads the embedded message files.
 func Load() (*Catalog, error) {
 	b := goi18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	c := &Catalog{bundle: b, localizers: map[string]*goi18n.Localizer{}, matcher: language.NewMatcher(Supported),
+		messages: map[string]map[string]*prepared{}}
 	for _, code := range Codes {
-		if _, err := b.LoadMessageFileFS(files, "locales/"+code+".toml"); err != nil {
+		f, err := b.LoadMessageFileFS(files, "locales/"+code+".toml")
+		if err != nil {
 			return nil, fmt.Errorf("load translations %s: %w", code, err)
 		}
-	}
-	c := &Catalog{bundle: b, localizers: map[string]*goi18n.Localizer{}, matcher: language.NewMatcher(Supported)}
-	for _, code := range Codes {
 		c.localizers[code] = goi18n.NewLocalizer(b, code)
+		msgs := map[string]*prepared{}
+		for _, m := range f.Messages {
+			if pm, ok := prepare(m, code); ok {
+				msgs[m.ID] = pm
+			}
+		}
+		c.messages[code] = msgs
 	}
 	return c, nil
+}
+
+// prepare readies m for T. Messages it cannot reproduce exactly (other
+// plural forms, custom delimiters, empty text) stay with go-i18n.
+func prepare(m *goi18n.Message, lang string) (*prepared, bool) {
+	if m.Other == "" || m.Zero != "" || m.Two != "" || m.Few != "" || m.Many != "" ||
+		(m.LeftDelim != "" && m.LeftDelim != "{{") || (m.RightDelim != "" && m.RightDelim != "}}") {
+		return nil, false
+	}
+	if lang != "en" {
+		// Only English has a "one" form among the supported languages;
+		// go-i18n uses "other" for Chinese whatever the file says.
+		m = &goi18n.Message{ID: m.ID, Other: m.Other}
+	}
+	if m.One == "" && !strings.Contains(m.Other, "{{") {
+		return &prepared{plain: m.Other}, true
+	}
+	parse := func(src string) (*template.Template, error) {
+		if src == "" {
+			return nil, nil
+		}
+		return template.New(m.ID).Parse(src)
+	}
+	other, err := parse(m.Other)
+	if err != nil {
+		return nil, false
+	}
+	one, err := parse(m.One)
+	if err != nil {
+		return nil, false
+	}
+	return &prepared{other: other, one: one}, true
+}
+
+// pluralOne reports whether an integer Count selects English "one"; ok is
+// false for counts T leaves to go-i18n (decimals, strings).
+func pluralOne(n any) (one, ok bool) {
+	switch v := n.(type) {
+	case int:
+		return v == 1, true
+	case int64:
+		return v == 1, true
+	case int32:
+		return v == 1, true
+	case uint:
+		return v == 1, true
+	case uint64:
+		return v == 1, true
+	}
+	return false, false
+}
+
+// text renders a prepared message; ok is false when go-i18n must do it.
+func (m *prepared) text(data []map[string]any) (string, bool) {
+	if m.other == nil {
+		return m.plain, true
+	}
+	t := m.other
+	var d map[string]any
+	if len(data) > 0 {
+		d = data[0]
+	}
+	if n, has := d["Count"]; has && m.one != nil {
+		one, ok := pluralOne(n)
+		if !ok {
+			return "", false
+		}
+		if one {
+			t = m.one
+		}
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, d); err != nil {
+		return "", false
+	}
+	return b.String(), true
 }
 
 // Match picks the supported language for an Accept-Language header.
@@ -65,6 +163,7 @@ type ctxKey struct{}
 type state struct {
 	lang string
 	loc  *goi18n.Localizer
+	msgs map[string]*prepared
 }
 
 // With returns a context that translates into lang.
@@ -73,7 +172,7 @@ func (c *Catalog) With(ctx context.Context, lang string) context.Context {
 	if !ok {
 		lang, l = Codes[0], c.localizers[Codes[0]]
 	}
-	return context.WithValue(ctx, ctxKey{}, state{lang: lang, loc: l})
+	return context.WithValue(ctx, ctxKey{}, state{lang: lang, loc: l, msgs: c.messages[lang]})
 }
 
 // Lang is the language of ctx ("en" when none was set).
@@ -91,6 +190,11 @@ func T(ctx context.Context, id string, data ...map[string]any) string {
 	st, ok := ctx.Value(ctxKey{}).(state)
 	if !ok {
 		return "⟦" + id + "⟧"
+	}
+	if m, ok := st.msgs[id]; ok {
+		if s, ok := m.text(data); ok && s != "" {
+			return s
+		}
 	}
 	cfg := &goi18n.LocalizeConfig{MessageID: id}
 	if len(data) > 0 {
@@ -113,8 +217,36 @@ func displayTag(ctx context.Context) language.Tag {
 	return language.English
 }
 
+// names remembers CountryName and LanguageName answers: x/text's display
+// tables parse tags on every call, and every directory card and programme
+// entry shows names. Bounded, because codes may come from stored data.
+var names struct {
+	m sync.Map
+	n atomic.Int64
+}
+
+const namesMax = 4096
+
+func rememberName(kind byte, ctx context.Context, code string, name func() string) string {
+	key := string(kind) + Lang(ctx) + "\x00" + code
+	if v, ok := names.m.Load(key); ok {
+		return v.(string)
+	}
+	v := name()
+	if names.n.Load() < namesMax {
+		if _, loaded := names.m.LoadOrStore(key, v); !loaded {
+			names.n.Add(1)
+		}
+	}
+	return v
+}
+
 // CountryName is the name of an ISO 3166 country in the reader's language.
 func CountryName(ctx context.Context, code string) string {
+	return rememberName('c', ctx, code, func() string { return countryName(ctx, code) })
+}
+
+func countryName(ctx context.Context, code string) string {
 	r, err := language.ParseRegion(code)
 	if err != nil {
 		return code
@@ -128,6 +260,10 @@ func CountryName(ctx context.Context, code string) string {
 // LanguageName is the name of an ISO 639-1 language in the reader's language,
 // followed by its own name when they differ ("Korean · 한국어").
 func LanguageName(ctx context.Context, code string) string {
+	return rememberName('l', ctx, code, func() string { return languageName(ctx, code) })
+}
+
+func languageName(ctx context.Context, code string) string {
 	tag, err := language.Parse(code)
 	if err != nil {
 		return code
