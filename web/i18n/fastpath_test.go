@@ -29,7 +29,7 @@ func TestFastPathMatchesGoI18n(t *testing.T) {
 		for id, m := range c.messages[lang] {
 			src := m.plain
 			if m.other != nil {
-				src = m.other.Root.String()
+				src = m.other.tmpl.Root.String()
 			}
 			datas := []map[string]any{nil}
 			if names := placeholder.FindAllStringSubmatch(src, -1); len(names) > 0 || m.one != nil {
@@ -77,6 +77,15 @@ func TestFastPathMatchesGoI18n(t *testing.T) {
 		}
 	}
 	t.Logf("%d translations compared", checked)
+	simple := 0
+	for _, m := range c.messages["en"] {
+		if m.other != nil && m.other.parts != nil {
+			simple++
+		}
+	}
+	if simple < 100 {
+		t.Errorf("only %d English messages are filled without text/template", simple)
+	}
 }
 
 // TestNamesRemembered checks the remembered country and language names

@@ -7,6 +7,8 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -43,7 +45,83 @@ type Catalog struct {
 // only "other").
 type prepared struct {
 	plain      string
-	one, other *template.Template
+	one, other *form
+}
+
+// form is one parsed text. Texts made only of literal text and {{.Name}}
+// fields are also kept as parts, filled without text/template.
+type form struct {
+	tmpl  *template.Template
+	parts []part // nil when the text has other actions
+}
+
+type part struct {
+	lit, field string
+}
+
+var simpleField = regexp.MustCompile(`\{\{\s*\.(\w+)\s*\}\}`)
+
+func parseForm(id, src string) (*form, error) {
+	t, err := template.New(id).Parse(src)
+	if err != nil {
+		return nil, err
+	}
+	f := &form{tmpl: t}
+	rest := simpleField.ReplaceAllString(src, "")
+	if strings.Contains(rest, "{{") || strings.Contains(rest, "}}") {
+		return f, nil
+	}
+	last := 0
+	for _, m := range simpleField.FindAllStringSubmatchIndex(src, -1) {
+		if m[0] > last {
+			f.parts = append(f.parts, part{lit: src[last:m[0]]})
+		}
+		f.parts = append(f.parts, part{field: src[m[2]:m[3]]})
+		last = m[1]
+	}
+	if last < len(src) {
+		f.parts = append(f.parts, part{lit: src[last:]})
+	}
+	return f, nil
+}
+
+// execute fills the form with d, as text/template would.
+func (f *form) execute(d map[string]any) (string, bool) {
+	if f.parts != nil {
+		var b strings.Builder
+		for _, p := range f.parts {
+			if p.field == "" {
+				b.WriteString(p.lit)
+				continue
+			}
+			v, ok := d[p.field]
+			if !ok {
+				b.WriteString("<no value>")
+				continue
+			}
+			switch x := v.(type) {
+			case string:
+				b.WriteString(x)
+			case int:
+				b.WriteString(strconv.Itoa(x))
+			case int64:
+				b.WriteString(strconv.FormatInt(x, 10))
+			default:
+				b.Reset()
+				return f.run(d)
+			}
+		}
+		return b.String(), true
+	}
+	return f.run(d)
+}
+
+func (f *form) run(d map[string]any) (string, bool) {
+	var b strings.Builder
+	if err := f.tmpl.Execute(&b, d); err != nil {
+		return "", false
+	}
+	return b.String(), true
 }
 
 // Load reads the embedded message files.
@@ -84,11 +162,11 @@ func prepare(m *goi18n.Message, lang string) (*prepared, bool) {
 	if m.One == "" && !strings.Contains(m.Other, "{{") {
 		return &prepared{plain: m.Other}, true
 	}
-	parse := func(src string) (*template.Template, error) {
+	parse := func(src string) (*form, error) {
 		if src == "" {
 			return nil, nil
 		}
-		return template.New(m.ID).Parse(src)
+		return parseForm(m.ID, src)
 	}
 	other, err := parse(m.Other)
 	if err != nil {
@@ -138,11 +216,7 @@ func (m *prepared) text(data []map[string]any) (string, bool) {
 			t = m.one
 		}
 	}
-	var b strings.Builder
-	if err := t.Execute(&b, d); err != nil {
-		return "", false
-	}
-	return b.String(), true
+	return t.execute(d)
 }
 
 // Match picks the supported language for an Accept-Language header.
