@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -53,7 +54,8 @@ func TestAgenda(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		loc := shanghai(t)
-		if _, err := st.LoadDemo(ctx, demoPassword, store.DemoSize{}, loc); err != nil {
+		accounts, err := st.LoadDemo(ctx, demoPassword, store.DemoSize{Exhibitors: 4, Attendees: 60}, loc)
+		if err != nil {
 			t.Fatal(err)
 		}
 		users, err := st.TestAttendees(ctx, "agenda", 3)
@@ -107,13 +109,70 @@ func TestAgenda(t *testing.T) {
 				t.Errorf("agenda of a user without registrations: %+v, %v", items, err)
 			}
 		})
+		// AgendaFor must give what Agenda gives: the page reads it with the
+		// programme from the read cache.
+		sameAgenda := func(t *testing.T, p store.AgendaProgramme, userID int64) {
+			t.Helper()
+			want, err := st.Agenda(ctx, userID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := st.AgendaFor(ctx, userID, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) && (len(got) > 0 || len(want) > 0) {
+				t.Errorf("user %d: AgendaFor gave\n%+v\nAgenda gave\n%+v", userID, got, want)
+			}
+		}
+		t.Run("the shared programme gives the same agendas", func(t *testing.T) {
+			p, err := st.AgendaProgramme(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			demo, err := st.AgendaTestUsers(ctx, 25)
+			if err != nil {
+				t.Fatal(err)
+			}
+			organizer, err := st.UserByEmail(ctx, accounts.Organizer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			kinds := map[string]int{}
+			for _, id := range append(append(users, organizer.ID), demo...) {
+				sameAgenda(t, p, id)
+				items, _ := st.Agenda(ctx, id)
+				for _, it := range items {
+					kinds[string(it.Kind)+"/"+string(it.Status)+string(it.Meeting)]++
+				}
+			}
+			for _, k := range []string{"meeting/pending", "meeting/accepted", "forum_session/confirmed", "forum_session/waitlisted"} {
+				if kinds[k] == 0 {
+					t.Errorf("no %s item among the agendas compared (%v)", k, kinds)
+				}
+			}
+		})
 		t.Run("an unpublished forum leaves the agenda", func(t *testing.T) {
+			before, err := st.AgendaProgramme(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if err := st.Unpublish(ctx, overlapping.ID); err != nil {
 				t.Fatal(err)
 			}
 			items, err := st.Agenda(ctx, users[0])
 			if err != nil || len(items) != 2 {
 				t.Errorf("items %+v, %v; want the two morning sessions", items, err)
+			}
+			after, err := st.AgendaProgramme(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameAgenda(t, after, users[0])
+			// A programme read before the change shows the forum until it
+			// is read again (the read cache's time to live).
+			if stale, err := st.AgendaFor(ctx, users[0], before); err != nil || len(stale) != 3 {
+				t.Errorf("with the earlier programme: %d items, %v; want the 3 sessions it had", len(stale), err)
 			}
 		})
 	})

@@ -1,7 +1,9 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strings"
 
 	"gorm.io/gorm"
@@ -38,6 +40,13 @@ func (r directoryRow) entry(sectors []string) expo.DirectoryEntry {
 	return expo.DirectoryEntry{ID: r.ID, Slug: r.Slug, Name: r.Name, NameLatin: r.NameLatin, Country: r.Country,
 		Sectors: sectors, Languages: splitList(r.Languages), BoothCode: r.BoothCode, HallCode: r.HallCode}
 }
+
+// The directory's two orders; exhibitors without a booth come last in the
+// booth order. DirectoryListings reads in the same orders.
+const (
+	directoryNameOrder  = "e.name_latin, e.name, e.id"
+	directoryBoothOrder = "CASE WHEN b.code IS NULL THEN 1 ELSE 0 END, b.code, e.name_latin, e.id"
+)
 
 // directoryBase selects approved exhibitors with their booth and hall.
 func directoryBase(db *gorm.DB) *gorm.DB {
@@ -82,10 +91,9 @@ func (s *Store) Directory(ctx context.Context, q expo.DirectoryQuery) (expo.Dire
 	if total == 0 || q.Offset() >= page.Total {
 		return page, nil
 	}
-	order := "e.name_latin, e.name, e.id"
+	order := directoryNameOrder
 	if q.Sort == "booth" {
-		// Exhibitors without a booth come last.
-		order = "CASE WHEN b.code IS NULL THEN 1 ELSE 0 END, b.code, e.name_latin, e.id"
+		order = directoryBoothOrder
 	}
 	var rows []directoryRow
 	if err := filter(directoryBase(db)).
@@ -105,6 +113,55 @@ func (s *Store) Directory(ctx context.Context, q expo.DirectoryQuery) (expo.Dire
 		page.Items = append(page.Items, r.entry(sectors[r.ID]))
 	}
 	return page, nil
+}
+
+// DirectoryListings reads every approved exhibitor for the in-memory
+// directory search (expo.DirectoryIndex) in three queries, whatever their
+// number: the exhibitors with booth, hall and search text in the name
+// order of Directory, their ids in its booth order, and all their sectors.
+// The database sorts, so its collation decides both orders exactly as it
+// does for Directory. The reads are not one snapshot: a company approved
+// between them may show without sectors or last in the booth order until
+// the next read, as a Directory page cached meanwhile would be stale.
+func (s *Store) DirectoryListings(ctx context.Context) ([]expo.DirectoryListing, error) {
+	db := s.r.WithContext(ctx)
+	var rows []struct {
+		ID                                                                         int64
+		Slug, Name, NameLatin, Country, Languages, SearchText, BoothCode, HallCode string
+	}
+	if err := directoryBase(db).
+		Select("e.id, e.slug, e.name, e.name_latin, e.country, e.languages, e.search_text, " +
+			"COALESCE(b.code, '') AS booth_code, COALESCE(h.code, '') AS hall_code").
+		Order(directoryNameOrder).Scan(&rows).Error; err != nil {
+		return nil, dbErr(err, "read directory")
+	}
+	var boothOrder []int64
+	if err := directoryBase(db).Order(directoryBoothOrder).Pluck("e.id", &boothOrder).Error; err != nil {
+		return nil, dbErr(err, "read booth order")
+	}
+	var sectorRows []appSectorRow
+	if err := db.Table("exhibitor_sectors es").Select("es.exhibitor_id, es.sector").
+		Joins("JOIN exhibitors e ON e.id = es.exhibitor_id").
+		Where("e.state = ?", string(expo.StateApproved)).Scan(&sectorRows).Error; err != nil {
+		return nil, dbErr(err, "read sectors")
+	}
+	sectors := sortedSectors(sectorRows)
+	boothRank := make(map[int64]int, len(boothOrder))
+	for i, id := range boothOrder {
+		boothRank[id] = i + 1
+	}
+	out := make([]expo.DirectoryListing, len(rows))
+	for i, r := range rows {
+		row := directoryRow{ID: r.ID, Slug: r.Slug, Name: r.Name, NameLatin: r.NameLatin, Country: r.Country,
+			Languages: r.Languages, BoothCode: r.BoothCode, HallCode: r.HallCode}
+		rank, ok := boothRank[r.ID]
+		if !ok { // approved after the booth order was read
+			rank = len(boothOrder) + 1 + i
+		}
+		out[i] = expo.DirectoryListing{DirectoryEntry: row.entry(sectors[r.ID]), SearchText: r.SearchText,
+			NameRank: i + 1, BoothRank: rank}
+	}
+	return out, nil
 }
 
 // DirectoryProfile is the public profile of an approved exhibitor; any
@@ -188,4 +245,21 @@ func (s *Store) BoothCandidate(ctx context.Context, id int64) (BoothCandidate, e
 	}
 	return BoothCandidate{ID: r.ID, Slug: r.Slug, Name: r.Name, NameLatin: r.NameLatin, Country: r.Country, State: expo.ExhibitorState(r.State),
 		BoothWish: expo.BoothWish(r.BoothWish), RawSpaceM2: r.RawSpaceM2, Sectors: sectors[id]}, nil
+}
+
+// sortedSectors groups sector rows by exhibitor, each list in the
+// canonical order of expo.SectorCodes.
+func sortedSectors(rows []appSectorRow) map[int64][]string {
+	out := map[int64][]string{}
+	rank := make(map[string]int, len(expo.SectorCodes))
+	for i, c := range expo.SectorCodes {
+		rank[c] = i
+	}
+	for _, r := range rows {
+		out[r.ExhibitorID] = append(out[r.ExhibitorID], r.Sector)
+	}
+	for _, list := range out {
+		slices.SortStableFunc(list, func(a, b string) int { return cmp.Compare(rank[a], rank[b]) })
+	}
+	return out
 }

@@ -2,6 +2,9 @@ package store_test
 
 import (
 	"context"
+	"math/rand/v2"
+	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -238,5 +241,263 @@ func TestDemoExhibitors(t *testing.T) {
 		if err != nil || n == 0 || len(waiting) == 0 {
 			t.Errorf("no approved exhibitor waits for a booth: %d %v", n, err)
 		}
+	})
+}
+
+// directoryBenchKeywords are the keywords of cmd/expobench's directory
+// scenario (directoryKeywords there).
+var directoryBenchKeywords = []string{"energy", "medical", "trade", "pharma", "logistics", "materials", "agri", "invest",
+	"长春", "한빛", "Яндекс", "札幌", "group", "tech", "korea", "digital", "zzzz", "new energy"}
+
+// TestDirectoryIndexMatchesSQL holds the in-memory directory search
+// (expo.DirectoryIndex over DirectoryListings, which the web layer serves
+// from its read cache) to the SQL search it replaces on a cache miss: on
+// the demo's 1,060 exhibitors plus companies whose names test the orders,
+// every query of a large table must give exactly the page Directory gives,
+// item by item, with the same total.
+func TestDirectoryIndexMatchesSQL(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		if _, err := st.LoadDemo(ctx, "expo-demo", store.DemoSize{Exhibitors: 8, Attendees: 2}, time.UTC); err != nil {
+			t.Fatal(err)
+		}
+		// Companies for the corners of the orders: a lower-case Latin name
+		// (bytewise after every upper-case one), a Latin name with an
+		// accent, two companies with one Latin name, wildcards in the text.
+		org := boothOrganizer(t, st)
+		hall, err := st.CreateHall(ctx, expo.HallInput{Code: "Y", Name: "Hall Y", Width: 60, Height: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		row, err := st.LayoutRow(ctx, hall.ID, expo.BoothRow{From: 101, Count: 3, Kind: expo.BoothStandard, W: 3, H: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		extra := []dirCompany{
+			{"alpha trading", "alpha trading", "DE", []string{"finance"}, "Trade finance for energy projects", "Letters of credit", true, row[2].Code},
+			{"Ärzte Handel", "Ärzte Handel", "DE", []string{"pharma_medical"}, "Medical trade between Europe and Asia", "Devices", true, ""},
+			{"Zeta Twin 乙", "Zeta Twin", "CN", []string{"logistics"}, "Cold-chain logistics group", "Warehouses", true, ""},
+			{"Zeta Twin 甲", "Zeta Twin", "CN", []string{"logistics", "agri_food"}, "Logistics group for agri products", "Trucks", true, row[0].Code},
+			{"Organic Percent", "Organic Percent", "MN", []string{"agri_food"}, "100% organic_food, 50% off", "Under_score oats", true, ""},
+			{"Not Yet Approved", "Not Yet Approved", "DE", []string{"finance"}, "Energy trade group", "Nothing", false, ""},
+		}
+		for i, c := range extra {
+			ex, _, err := st.Apply(ctx, store.NewApplication{Application: expo.Application{
+				Name: c.name, NameLatin: c.latin, Country: c.country, Sectors: c.sectors, Description: c.description, Products: c.products,
+				ContactName: "Contact", ContactEmail: "index" + string(rune('a'+i)) + "@example.com", ContactPhone: "+86 431 1234567",
+				BoothWish: expo.BoothStandard, Languages: []string{"en", "zh"},
+			}, Password: "a long password", Submit: true})
+			if err != nil {
+				t.Fatalf("apply %s: %v", c.name, err)
+			}
+			if !c.approve {
+				continue
+			}
+			if _, err := st.Transition(ctx, ex.ID, expo.StateApproved, org, ""); err != nil {
+				t.Fatal(err)
+			}
+			for _, b := range row {
+				if b.Code == c.booth {
+					if err := st.AssignBooth(ctx, b.ID, ex.ID); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+		}
+
+		listings, err := st.DirectoryListings(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix := expo.NewDirectoryIndex(listings)
+		all, err := st.Directory(ctx, expo.DirectoryQuery{Page: 1, PerPage: 1, Sort: "name"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		boothless, halls := 0, map[string]bool{}
+		for _, l := range listings {
+			if l.BoothCode == "" {
+				boothless++
+			}
+			halls[l.HallCode] = true
+		}
+		if len(listings) != all.Total || all.Total < 1000 || boothless < 3 || len(halls) < 4 {
+			t.Fatalf("%d listings (Directory: %d), %d without a booth, halls %v: the data do not cover the orders", len(listings), all.Total, boothless, halls)
+		}
+		countries, err := st.DirectoryCountries(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(ix.Countries(), countries) {
+			t.Errorf("index countries %v, DirectoryCountries %v", ix.Countries(), countries)
+		}
+		plans, err := st.HallPlans(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		keywords := append(slices.Clone(directoryBenchKeywords),
+			"ENERGY", "Energy Group", "ｅｎｅｒｇｙ", "ЯНДЕКС", "яндекс", "한빛메디칼", "长春一汽", "株式会社", "札幌アグリ",
+			"%", "_", "100%", "organic_food", "under_score", "o_g", `\`, "'", `"`, "a", "e", "zeta twin", "ärzte", "ÄRZTE", "alpha")
+		countryCodes := []string{"US"} // nobody
+		for c := range countries {
+			countryCodes = append(countryCodes, c)
+		}
+		slices.Sort(countryCodes)
+		hallCodes := []string{"Z"} // no such hall
+		for _, h := range plans {
+			hallCodes = append(hallCodes, h.Code)
+		}
+
+		failures, compared := 0, 0
+		t.Cleanup(func() { t.Logf("compared %d queries", compared) })
+		// same compares one query's two answers.
+		same := func(t *testing.T, q expo.DirectoryQuery) expo.DirectoryPage {
+			t.Helper()
+			compared++
+			want, err := st.Directory(ctx, q)
+			if err != nil {
+				t.Fatalf("Directory(%+v): %v", q, err)
+			}
+			got := ix.Search(q)
+			if !reflect.DeepEqual(got, want) {
+				failures++
+				if failures > 10 {
+					t.FailNow()
+				}
+				ids := func(p expo.DirectoryPage) []int64 {
+					var out []int64
+					for _, e := range p.Items {
+						out = append(out, e.ID)
+					}
+					return out
+				}
+				t.Errorf("query %+v:\nindex %d %v\nSQL   %d %v", q, got.Total, ids(got), want.Total, ids(want))
+				for i := range min(len(got.Items), len(want.Items)) {
+					if !reflect.DeepEqual(got.Items[i], want.Items[i]) {
+						t.Errorf("item %d: index %+v, SQL %+v", i, got.Items[i], want.Items[i])
+						break
+					}
+				}
+			}
+			return want
+		}
+		// pages checks the first, second, middle, last and past-the-last
+		// pages of q (or only the first, last and past-the-last with few).
+		pages := func(t *testing.T, q expo.DirectoryQuery, every bool) {
+			t.Helper()
+			q.Page = 1
+			n := q.Pages(same(t, q).Total)
+			list := []int{n, n + 1}
+			if every {
+				list = append(list, 2, (n+1)/2, expo.MaxPage)
+			}
+			for _, p := range list {
+				if p > 1 && p <= expo.MaxPage {
+					q.Page = p
+					same(t, q)
+				}
+			}
+		}
+		base := func(sort string) expo.DirectoryQuery {
+			return expo.DirectoryQuery{Sort: sort, PerPage: expo.DirectoryPerPage}
+		}
+		t.Run("everything, every page size", func(t *testing.T) {
+			for _, sort := range expo.DirectorySorts {
+				for _, per := range []int{1, 7, expo.DirectoryPerPage, 100} {
+					q := base(sort)
+					q.PerPage = per
+					pages(t, q, true)
+				}
+				q := base(sort)
+				q.PerPage = 100
+				for q.Page = 1; q.Page <= 12; q.Page++ {
+					same(t, q)
+				}
+			}
+		})
+		t.Run("keyword", func(t *testing.T) {
+			for _, sort := range expo.DirectorySorts {
+				for _, kw := range keywords {
+					q := base(sort)
+					q.Q = kw
+					pages(t, q, true)
+				}
+			}
+		})
+		t.Run("country", func(t *testing.T) {
+			for _, sort := range expo.DirectorySorts {
+				for _, c := range countryCodes {
+					q := base(sort)
+					q.Country = c
+					pages(t, q, true)
+				}
+			}
+		})
+		t.Run("sector", func(t *testing.T) {
+			for _, sort := range expo.DirectorySorts {
+				for _, s := range expo.SectorCodes {
+					q := base(sort)
+					q.Sector = s
+					pages(t, q, true)
+				}
+			}
+		})
+		t.Run("hall", func(t *testing.T) {
+			for _, sort := range expo.DirectorySorts {
+				for _, h := range hallCodes {
+					q := base(sort)
+					q.Hall = h
+					pages(t, q, true)
+				}
+			}
+		})
+		t.Run("two filters", func(t *testing.T) {
+			for i, kw := range keywords {
+				sort := expo.DirectorySorts[i%2]
+				for _, c := range countryCodes {
+					q := base(sort)
+					q.Q, q.Country = kw, c
+					pages(t, q, false)
+				}
+				for _, s := range expo.SectorCodes {
+					q := base(sort)
+					q.Q, q.Sector = kw, s
+					pages(t, q, false)
+				}
+				for _, h := range hallCodes {
+					q := base(sort)
+					q.Q, q.Hall = kw, h
+					pages(t, q, false)
+				}
+			}
+			for i, s := range expo.SectorCodes {
+				for j, c := range countryCodes {
+					q := base(expo.DirectorySorts[(i+j)%2])
+					q.Sector, q.Country = s, c
+					pages(t, q, false)
+				}
+				for j, h := range hallCodes {
+					q := base(expo.DirectorySorts[(i+j)%2])
+					q.Sector, q.Hall = s, h
+					pages(t, q, false)
+				}
+			}
+		})
+		t.Run("random combinations", func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(6, 2026))
+			pick := func(xs []string) string {
+				if rng.IntN(3) == 0 {
+					return ""
+				}
+				return xs[rng.IntN(len(xs))]
+			}
+			for range 300 {
+				q := base(expo.DirectorySorts[rng.IntN(2)])
+				q.Q, q.Country, q.Sector, q.Hall = pick(keywords), pick(countryCodes), pick(expo.SectorCodes), pick(hallCodes)
+				q.Page = 1 + rng.IntN(4)
+				same(t, q)
+			}
+		})
 	})
 }

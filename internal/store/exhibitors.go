@@ -251,23 +251,7 @@ func sectorsOf(db *gorm.DB, ids []int64) (map[int64][]string, error) {
 	if err := db.Where("exhibitor_id IN ?", ids).Find(&rows).Error; err != nil {
 		return nil, err
 	}
-	// Keep the canonical order of expo.SectorCodes.
-	rank := make(map[string]int, len(expo.SectorCodes))
-	for i, c := range expo.SectorCodes {
-		rank[c] = i
-	}
-	for _, r := range rows {
-		out[r.ExhibitorID] = append(out[r.ExhibitorID], r.Sector)
-	}
-	for id, list := range out {
-		for i := 1; i < len(list); i++ {
-			for j := i; j > 0 && rank[list[j]] < rank[list[j-1]]; j-- {
-				list[j], list[j-1] = list[j-1], list[j]
-			}
-		}
-		out[id] = list
-	}
-	return out, nil
+	return sortedSectors(rows), nil
 }
 
 // Application returns an exhibitor with its application fields.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strconv"
 	"time"
@@ -76,6 +77,14 @@ func (meetingRow) TableName() string { return "meetings" }
 
 var openStatuses = []string{string(expo.MeetingPending), string(expo.MeetingAccepted)}
 
+// openMeetingSQL is the condition of the partial unique indexes of open
+// meetings (0006_matchmaking.sql), word for word: only with the statuses
+// written out, not bound, can SQLite tell that a query may use those
+// indexes. With "status IN (?, ?)" it walked every open meeting of the slot
+// instead, for each table when choosing one (found in the load benchmark's
+// write traces).
+const openMeetingSQL = "m.status IN ('pending', 'accepted')"
+
 // booking is one meeting to place. Initiator says who asked: an attendee's
 // request waits for the exhibitor (or is accepted at once when the
 // exhibitor auto-accepts), an exhibitor's invitation waits for the
@@ -110,6 +119,10 @@ type bookParty struct {
 	StartsAt        *time.Time
 	RestrictCountry *string
 	Booked          *int64
+	// The attendee's pending requests (nil before the first) and whether
+	// the attendee already has an open meeting in the slot.
+	OpenRequests *int64
+	AttendeeBusy bool
 }
 
 func errNoSlot() error {
@@ -130,69 +143,12 @@ func errNoSlot() error {
 // The auto-scheduler's commit calls it with Initiator expo.SideScheduler.
 func (s *Store) bookInTx(tx *gorm.DB, b booking) (expo.Meeting, error) {
 	now := s.now()
-	// One read for the slot, both parties and the exhibitor's capacity in
-	// the slot (this runs on the single writer, so every statement counts).
-	// The slot is joined on the left, so a missing slot still reads the
-	// parties; a missing party reads no row at all.
-	var p bookParty
-	err := tx.Raw(`SELECT e.state AS exhibitor_state, e.country AS exhibitor_country, e.languages AS exhibitor_langs,
-			e.name AS exhibitor_name, e.auto_accept, e.meeting_tables,
-			u.role AS attendee_role, u.country AS attendee_country, u.languages AS attendee_langs, u.name AS attendee_name,
-			u.exhibitor_id AS attendee_exhibitor,
-			s.starts_at, b.restrict_country,
-			(SELECT a.booked FROM exhibitor_availability a WHERE a.exhibitor_id = e.id AND a.slot_id = ?) AS booked
-		FROM exhibitors e CROSS JOIN users u
-		LEFT JOIN slots s ON s.id = ? LEFT JOIN negotiation_blocks b ON b.id = s.block_id
-		WHERE e.id = ? AND u.id = ?`, b.SlotID, b.SlotID, b.ExhibitorID, b.AttendeeID).Scan(&p).Error
+	p, req, err := s.checkBooking(tx, b, now)
 	if err != nil {
 		return expo.Meeting{}, err
-	}
-	if p.ExhibitorState == "" {
-		// No such exhibitor or attendee: the slot's own answer comes first.
-		var slot struct{ StartsAt time.Time }
-		if err := tx.Raw("SELECT starts_at FROM slots WHERE id = ?", b.SlotID).Scan(&slot).Error; err != nil {
-			return expo.Meeting{}, err
-		}
-		switch {
-		case slot.StartsAt.IsZero():
-			return expo.Meeting{}, errNoSlot()
-		case !now.Before(slot.StartsAt):
-			return expo.Meeting{}, expo.ErrSlotPast
-		}
-		return expo.Meeting{}, expo.ErrNotFound
-	}
-	if p.StartsAt == nil {
-		return expo.Meeting{}, errNoSlot()
 	}
 	slotStarts := *p.StartsAt
-	if !now.Before(slotStarts) {
-		return expo.Meeting{}, expo.ErrSlotPast
-	}
-	switch {
-	case p.ExhibitorState != string(expo.StateApproved):
-		return expo.Meeting{}, expo.ErrNotFound
-	case p.AttendeeExhibitor != nil && *p.AttendeeExhibitor == b.ExhibitorID:
-		return expo.Meeting{}, expo.ErrOwnCompany
-	case p.AttendeeRole != string(expo.RoleAttendee):
-		return expo.Meeting{}, expo.ErrNotAnAttendee
-	}
-	if p.RestrictCountry != nil && *p.RestrictCountry != "" && *p.RestrictCountry != p.ExhibitorCountry && *p.RestrictCountry != p.AttendeeCountry {
-		return expo.Meeting{}, expo.ErrBlockRestricted
-	}
 	attLangs, exLangs := splitList(p.AttendeeLangs), splitList(p.ExhibitorLangs)
-	req, err := expo.MeetingRequest{Message: b.Message, Language: b.Language}.Validate(attLangs, exLangs)
-	if err != nil {
-		return expo.Meeting{}, err
-	}
-	// Read inside this transaction: a slot not offered or already full is
-	// answered without the update. A free seat is only ever taken by the
-	// guarded update below, which stays the rule under concurrency.
-	switch {
-	case p.Booked == nil:
-		return expo.Meeting{}, expo.ErrSlotNotOffered
-	case *p.Booked >= p.MeetingTables:
-		return expo.Meeting{}, expo.ErrSlotTaken
-	}
 
 	// The exhibitor's capacity in the slot: one guarded increment.
 	res := tx.Exec(`UPDATE exhibitor_availability SET booked = booked + 1
@@ -212,11 +168,8 @@ func (s *Store) bookInTx(tx *gorm.DB, b booking) (expo.Meeting, error) {
 		return expo.Meeting{}, expo.ErrSlotTaken
 	}
 
-	status := expo.MeetingPending
-	if b.Initiator == expo.SideScheduler || (b.Initiator == expo.SideAttendee && p.AutoAccept) {
-		status = expo.MeetingAccepted
-	}
-	if b.Initiator == expo.SideAttendee && status == expo.MeetingPending {
+	status := bookingStatus(b, p)
+	if s.takesQuota(b, p) {
 		if err := s.takeQuota(tx, b.AttendeeID); err != nil {
 			return expo.Meeting{}, err
 		}
@@ -227,8 +180,11 @@ func (s *Store) bookInTx(tx *gorm.DB, b booking) (expo.Meeting, error) {
 		exp := expo.RequestExpiry(now, slotStarts, s.mm.RequestTTL)
 		row.ExpiresAt = &exp
 	}
-	if err := tx.Create(&row).Error; err != nil {
-		if errors.Is(err, gorm.ErrDuplicatedKey) {
+	if err := tx.Raw(`INSERT INTO meetings (slot_id, exhibitor_id, attendee_id, initiator, status, message, language, reason, expires_at, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?) RETURNING id`,
+		row.SlotID, row.ExhibitorID, row.AttendeeID, row.Initiator, row.Status, row.Message, row.Language, row.ExpiresAt, row.CreatedAt, row.UpdatedAt).
+		Scan(&row.ID).Error; err != nil {
+		if isDuplicate(tx, err) {
 			return expo.Meeting{}, expo.ErrAttendeeBusy
 		}
 		return expo.Meeting{}, err
@@ -239,7 +195,7 @@ func (s *Store) bookInTx(tx *gorm.DB, b booking) (expo.Meeting, error) {
 		}
 	}
 	if status == expo.MeetingAccepted {
-		if err := assignTable(tx, row.ID, b.SlotID); err != nil {
+		if _, err := assignTable(tx, row.ID, b.SlotID); err != nil {
 			return expo.Meeting{}, err
 		}
 	}
@@ -261,21 +217,116 @@ func (s *Store) bookInTx(tx *gorm.DB, b booking) (expo.Meeting, error) {
 	return s.meetingIn(tx, row.ID)
 }
 
+// checkBooking reads the slot, both parties and the exhibitor's capacity
+// in the slot with one statement and returns why b cannot be booked, in
+// the order bookInTx has always answered: the slot, the parties, the
+// message, a slot not offered or full, the attendee's request quota, the
+// attendee busy in the slot. Read inside the write transaction, a refusal
+// saves the guarded updates; read on the read pool before it, it saves the
+// writer (RequestMeeting). Either way a refusal was true when it was read,
+// and only the guarded updates and unique indexes of bookInTx ever book.
+func (s *Store) checkBooking(db *gorm.DB, b booking, now time.Time) (bookParty, expo.MeetingRequest, error) {
+	// The slot is joined on the left, so a missing slot still reads the
+	// parties; a missing party reads no row at all.
+	var p bookParty
+	err := db.Raw(`SELECT e.state AS exhibitor_state, e.country AS exhibitor_country, e.languages AS exhibitor_langs,
+			e.name AS exhibitor_name, e.auto_accept, e.meeting_tables,
+			u.role AS attendee_role, u.country AS attendee_country, u.languages AS attendee_langs, u.name AS attendee_name,
+			u.exhibitor_id AS attendee_exhibitor,
+			s.starts_at, b.restrict_country,
+			(SELECT a.booked FROM exhibitor_availability a WHERE a.exhibitor_id = e.id AND a.slot_id = ?) AS booked,
+			(SELECT q.open_requests FROM matchmaking_quota q WHERE q.user_id = u.id) AS open_requests,
+			EXISTS (SELECT 1 FROM meetings m WHERE m.attendee_id = u.id AND m.slot_id = ? AND `+openMeetingSQL+`) AS attendee_busy
+		FROM exhibitors e CROSS JOIN users u
+		LEFT JOIN slots s ON s.id = ? LEFT JOIN negotiation_blocks b ON b.id = s.block_id
+		WHERE e.id = ? AND u.id = ?`, b.SlotID, b.SlotID, b.SlotID, b.ExhibitorID, b.AttendeeID).Scan(&p).Error
+	if err != nil {
+		return p, expo.MeetingRequest{}, err
+	}
+	if p.ExhibitorState == "" {
+		// No such exhibitor or attendee: the slot's own answer comes first.
+		var slot struct{ StartsAt time.Time }
+		if err := db.Raw("SELECT starts_at FROM slots WHERE id = ?", b.SlotID).Scan(&slot).Error; err != nil {
+			return p, expo.MeetingRequest{}, err
+		}
+		switch {
+		case slot.StartsAt.IsZero():
+			return p, expo.MeetingRequest{}, errNoSlot()
+		case !now.Before(slot.StartsAt):
+			return p, expo.MeetingRequest{}, expo.ErrSlotPast
+		}
+		return p, expo.MeetingRequest{}, expo.ErrNotFound
+	}
+	if p.StartsAt == nil {
+		return p, expo.MeetingRequest{}, errNoSlot()
+	}
+	if !now.Before(*p.StartsAt) {
+		return p, expo.MeetingRequest{}, expo.ErrSlotPast
+	}
+	switch {
+	case p.ExhibitorState != string(expo.StateApproved):
+		return p, expo.MeetingRequest{}, expo.ErrNotFound
+	case p.AttendeeExhibitor != nil && *p.AttendeeExhibitor == b.ExhibitorID:
+		return p, expo.MeetingRequest{}, expo.ErrOwnCompany
+	case p.AttendeeRole != string(expo.RoleAttendee):
+		return p, expo.MeetingRequest{}, expo.ErrNotAnAttendee
+	}
+	if p.RestrictCountry != nil && *p.RestrictCountry != "" && *p.RestrictCountry != p.ExhibitorCountry && *p.RestrictCountry != p.AttendeeCountry {
+		return p, expo.MeetingRequest{}, expo.ErrBlockRestricted
+	}
+	req, err := expo.MeetingRequest{Message: b.Message, Language: b.Language}.Validate(splitList(p.AttendeeLangs), splitList(p.ExhibitorLangs))
+	if err != nil {
+		return p, expo.MeetingRequest{}, err
+	}
+	switch {
+	case p.Booked == nil:
+		return p, req, expo.ErrSlotNotOffered
+	case *p.Booked >= p.MeetingTables:
+		return p, req, expo.ErrSlotTaken
+	case s.takesQuota(b, p) && p.OpenRequests != nil && *p.OpenRequests >= int64(s.mm.OpenRequestLimit):
+		return p, req, s.errRequestLimit()
+	case p.AttendeeBusy:
+		return p, req, expo.ErrAttendeeBusy
+	}
+	return p, req, nil
+}
+
+// bookingStatus is the status a booking starts in: the scheduler's
+// placements and requests to an exhibitor who auto-accepts are accepted at
+// once, everything else waits for an answer.
+func bookingStatus(b booking, p bookParty) expo.MeetingStatus {
+	if b.Initiator == expo.SideScheduler || (b.Initiator == expo.SideAttendee && p.AutoAccept) {
+		return expo.MeetingAccepted
+	}
+	return expo.MeetingPending
+}
+
+// takesQuota: an attendee's request that waits for an answer counts
+// against the attendee's open-request limit.
+func (s *Store) takesQuota(b booking, p bookParty) bool {
+	return b.Initiator == expo.SideAttendee && bookingStatus(b, p) == expo.MeetingPending
+}
+
+func (s *Store) errRequestLimit() error {
+	return &expo.Error{Code: expo.CodeRateLimited, Message: expo.ErrRequestLimit.Message, Data: map[string]any{"Limit": s.mm.OpenRequestLimit}}
+}
+
 // clock formats an instant for messages, in the expo time zone.
 func (s *Store) clock(t time.Time) string { return t.In(s.mm.Location).Format("2006-01-02 15:04") }
 
 // takeQuota counts one more pending request of the attendee, refusing
 // with expo.ErrRequestLimit at the configured limit (a guarded update).
 func (s *Store) takeQuota(tx *gorm.DB, userID int64) error {
-	if err := tx.Exec("INSERT INTO matchmaking_quota (user_id, open_requests) VALUES (?, 0) ON CONFLICT DO NOTHING", userID).Error; err != nil {
-		return err
-	}
-	res := tx.Exec("UPDATE matchmaking_quota SET open_requests = open_requests + 1 WHERE user_id = ? AND open_requests < ?", userID, s.mm.OpenRequestLimit)
+	// One statement: the first request creates the row, later ones count up
+	// while under the limit (an upsert whose update is guarded).
+	res := tx.Exec(`INSERT INTO matchmaking_quota (user_id, open_requests) VALUES (?, 1)
+		ON CONFLICT (user_id) DO UPDATE SET open_requests = matchmaking_quota.open_requests + 1
+		WHERE matchmaking_quota.open_requests < ?`, userID, s.mm.OpenRequestLimit)
 	if res.Error != nil {
 		return res.Error
 	}
 	if res.RowsAffected == 0 {
-		return &expo.Error{Code: expo.CodeRateLimited, Message: expo.ErrRequestLimit.Message, Data: map[string]any{"Limit": s.mm.OpenRequestLimit}}
+		return s.errRequestLimit()
 	}
 	return nil
 }
@@ -284,34 +335,41 @@ func (s *Store) takeQuota(tx *gorm.DB, userID int64) error {
 // slot. The partial unique index (table_id, slot_id) is the guard: when a
 // concurrent transaction took the same table first, the update is undone
 // to a savepoint and the next free table is tried.
-func assignTable(tx *gorm.DB, meetingID, slotID int64) error {
+func assignTable(tx *gorm.DB, meetingID, slotID int64) (meetingTable, error) {
 	for attempt := 0; attempt < 5; attempt++ {
-		var tableID int64
-		err := tx.Raw(`SELECT t.id FROM meeting_tables t WHERE NOT EXISTS (SELECT 1 FROM meetings m
-				WHERE m.slot_id = ? AND m.table_id = t.id AND m.status IN ?)
-			ORDER BY t.number LIMIT 1`, slotID, openStatuses).Scan(&tableID).Error
+		var t meetingTable
+		err := tx.Raw(`SELECT t.id, t.number, t.area FROM meeting_tables t WHERE NOT EXISTS (SELECT 1 FROM meetings m
+				WHERE m.slot_id = ? AND m.table_id = t.id AND `+openMeetingSQL+`)
+			ORDER BY t.number LIMIT 1`, slotID).Scan(&t).Error
 		if err != nil {
-			return err
+			return t, err
 		}
-		if tableID == 0 {
-			return expo.ErrNoTableFree
+		if t.ID == 0 {
+			return t, expo.ErrNoTableFree
 		}
 		sp := "table_" + strconv.Itoa(attempt)
 		if err := tx.SavePoint(sp).Error; err != nil {
-			return err
+			return t, err
 		}
-		err = tx.Exec("UPDATE meetings SET table_id = ? WHERE id = ?", tableID, meetingID).Error
+		err = tx.Exec("UPDATE meetings SET table_id = ? WHERE id = ?", t.ID, meetingID).Error
 		if err == nil {
-			return nil
+			return t, nil
 		}
 		if !errors.Is(err, gorm.ErrDuplicatedKey) {
-			return err
+			return t, err
 		}
 		if err := tx.RollbackTo(sp).Error; err != nil {
-			return err
+			return t, err
 		}
 	}
-	return expo.ErrNoTableFree
+	return meetingTable{}, expo.ErrNoTableFree
+}
+
+// meetingTable is the table assignTable gave a meeting.
+type meetingTable struct {
+	ID     int64
+	Number int
+	Area   string
 }
 
 // assignInterpreter gives the meeting an interpreter for the pair who is
@@ -347,16 +405,13 @@ func (s *Store) assignInterpreter(tx *gorm.DB, meetingID, slotID int64, need exp
 
 // notifyExhibitor notifies every representative of the exhibitor.
 func (s *Store) notifyExhibitor(tx *gorm.DB, exhibitorID int64, msg string, params map[string]any, link string) error {
-	var ids []int64
-	if err := tx.Model(&userRow{}).Where("exhibitor_id = ?", exhibitorID).Pluck("id", &ids).Error; err != nil {
+	b, err := json.Marshal(params)
+	if err != nil {
 		return err
 	}
-	for _, id := range ids {
-		if err := s.notify(tx, id, msg, params, link); err != nil {
-			return err
-		}
-	}
-	return nil
+	// One statement for all representatives.
+	return tx.Exec(`INSERT INTO notifications (user_id, message, params, link, created_at)
+		SELECT id, ?, ?, ?, ? FROM users WHERE exhibitor_id = ? ORDER BY id`, msg, string(b), link, s.now(), exhibitorID).Error
 }
 
 // RequestMeeting books a request from the attendee to the exhibitor (by
@@ -364,18 +419,27 @@ func (s *Store) notifyExhibitor(tx *gorm.DB, exhibitorID int64, msg string, para
 // a table when the exhibitor auto-accepts. See bookInTx for the checks and
 // errors.
 func (s *Store) RequestMeeting(ctx context.Context, attendeeID int64, exhibitorSlug string, slotID int64, req expo.MeetingRequest) (expo.Meeting, error) {
+	// The exhibitor's id and every refusal (a full slot, the request quota,
+	// the attendee busy, ...) come from the read pool, without the writer;
+	// bookInTx checks everything again inside the transaction and books only
+	// through its guarded updates.
+	db := s.r.WithContext(ctx)
+	var exID int64
+	if err := db.Raw("SELECT id FROM exhibitors WHERE slug = ? AND state = ?", exhibitorSlug, string(expo.StateApproved)).Scan(&exID).Error; err != nil {
+		return expo.Meeting{}, dbErr(err, "request meeting")
+	}
+	if exID == 0 {
+		return expo.Meeting{}, expo.ErrNotFound
+	}
+	b := booking{AttendeeID: attendeeID, ExhibitorID: exID, SlotID: slotID, Initiator: expo.SideAttendee,
+		Message: req.Message, Language: req.Language, ActorID: attendeeID}
+	if _, _, err := s.checkBooking(db, b, s.now()); err != nil {
+		return expo.Meeting{}, dbErr(err, "request meeting")
+	}
 	var m expo.Meeting
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var exID int64
-		if err := tx.Raw("SELECT id FROM exhibitors WHERE slug = ? AND state = ?", exhibitorSlug, string(expo.StateApproved)).Scan(&exID).Error; err != nil {
-			return err
-		}
-		if exID == 0 {
-			return expo.ErrNotFound
-		}
+	err := s.writeTx(ctx, func(tx *gorm.DB) error {
 		var err error
-		m, err = s.bookInTx(tx, booking{AttendeeID: attendeeID, ExhibitorID: exID, SlotID: slotID, Initiator: expo.SideAttendee,
-			Message: req.Message, Language: req.Language, ActorID: attendeeID})
+		m, err = s.bookInTx(tx, b)
 		return err
 	})
 	return m, dbErr(err, "request meeting")
@@ -386,7 +450,7 @@ func (s *Store) RequestMeeting(ctx context.Context, attendeeID int64, exhibitorS
 // attendee's answer.
 func (s *Store) InviteAttendee(ctx context.Context, exhibitorID, actorID, attendeeID, slotID int64, req expo.MeetingRequest) (expo.Meeting, error) {
 	var m expo.Meeting
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.writeTx(ctx, func(tx *gorm.DB) error {
 		var err error
 		m, err = s.bookInTx(tx, booking{AttendeeID: attendeeID, ExhibitorID: exhibitorID, SlotID: slotID, Initiator: expo.SideExhibitor,
 			Message: req.Message, Language: req.Language, ActorID: actorID})
@@ -457,7 +521,7 @@ func (s *Store) AnswerMeeting(ctx context.Context, id int64, u expo.User, accept
 		return expo.Meeting{}, err
 	}
 	var m expo.Meeting
-	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.writeTx(ctx, func(tx *gorm.DB) error {
 		row, cur, err := s.lockMeetingView(tx, id)
 		if err != nil {
 			return err
@@ -476,6 +540,12 @@ func (s *Store) AnswerMeeting(ctx context.Context, id int64, u expo.User, accept
 		if err := cur.CheckAnswer(side, now); err != nil {
 			return err
 		}
+		// The answer is the meeting as read above with this transaction's
+		// changes applied: nothing else can change it before the commit (its
+		// row is locked), and reading it again would cost the writer the
+		// six-table join once more.
+		m = cur
+		m.UpdatedAt = now
 		if accept {
 			if err := tx.Exec("UPDATE meetings SET status = ?, expires_at = NULL, updated_at = ? WHERE id = ? AND status = ?",
 				string(expo.MeetingAccepted), now, id, string(expo.MeetingPending)).Error; err != nil {
@@ -486,22 +556,26 @@ func (s *Store) AnswerMeeting(ctx context.Context, id int64, u expo.User, accept
 					return err
 				}
 			}
-			if err := assignTable(tx, id, row.SlotID); err != nil {
+			table, err := assignTable(tx, id, row.SlotID)
+			if err != nil {
 				return err
 			}
 			if err := s.notifyOther(tx, row, side, "meeting.notify.accepted", cur); err != nil {
 				return err
 			}
-		} else {
-			if err := s.closeMeeting(tx, row, expo.MeetingDeclined, &u.ID, reason); err != nil {
-				return err
-			}
-			if err := s.notifyOther(tx, row, side, "meeting.notify.declined", cur); err != nil {
-				return err
-			}
+			m.Status, m.ExpiresAt = expo.MeetingAccepted, nil
+			m.TableID, m.TableNumber, m.TableArea = &table.ID, table.Number, table.Area
+			return nil
 		}
-		m, err = s.meetingIn(tx, id)
-		return err
+		if err := s.closeMeeting(tx, row, expo.MeetingDeclined, &u.ID, reason); err != nil {
+			return err
+		}
+		if err := s.notifyOther(tx, row, side, "meeting.notify.declined", cur); err != nil {
+			return err
+		}
+		m.Status, m.Reason = expo.MeetingDeclined, reason
+		m.TableID, m.TableNumber, m.TableArea = nil, 0, ""
+		return nil
 	})
 	return m, dbErr(err, "answer meeting")
 }
@@ -514,7 +588,7 @@ func (s *Store) CancelMeeting(ctx context.Context, id int64, u expo.User, reason
 		return expo.Meeting{}, err
 	}
 	var m expo.Meeting
-	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.writeTx(ctx, func(tx *gorm.DB) error {
 		row, cur, err := s.lockMeetingView(tx, id)
 		if err != nil {
 			return err
@@ -592,7 +666,7 @@ func (s *Store) ExpireRequests(ctx context.Context, now time.Time) (int, error) 
 	}
 	n := 0
 	for _, id := range ids {
-		err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := s.writeTx(ctx, func(tx *gorm.DB) error {
 			row, err := lockMeeting(tx, id)
 			if err != nil {
 				return err

@@ -71,3 +71,17 @@ func (s *Store) AppTestCountWhere(ctx context.Context, table, cond string, args 
 	}
 	return n
 }
+
+// RawInsertDuplicate inserts a user with an e-mail that exists, through
+// INSERT … RETURNING read with Raw(…).Scan as the meeting insert does, and
+// reports whether isDuplicate recognises the error.
+func (s *Store) RawInsertDuplicate(ctx context.Context, email string) (bool, error) {
+	now := s.now()
+	var id int64
+	err := s.w.WithContext(ctx).Raw(`INSERT INTO users (email, name, password_hash, role, country, languages, created_at, updated_at)
+		VALUES (?, 'Dup', 'x', 'attendee', 'CN', 'en', ?, ?) RETURNING id`, email, now, now).Scan(&id).Error
+	if err == nil {
+		return false, fmt.Errorf("inserted a second %s as %d", email, id)
+	}
+	return isDuplicate(s.w, err), nil
+}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -597,5 +598,71 @@ func TestKoreanBusinessDay(t *testing.T) {
 			t.Fatalf("Korean attendee: %v", err)
 		}
 		checkBooked(t, st)
+	})
+}
+
+// TestAnswerMatchesStoredMeeting: AnswerMeeting builds its answer from the
+// meeting it read and the changes it made (no second read on the writer);
+// that answer must be what a fresh read of the meeting shows.
+func TestAnswerMatchesStoredMeeting(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		f := newMatchmaking(t, st, "Answer Co", 2, 3)
+		if err := st.SetExhibitorMeetingSettings(ctx, f.ex.ID, store.MeetingSettings{Tables: 3}); err != nil {
+			t.Fatal(err)
+		}
+		as := mmAttendees(t, st, "answer", 3, "CN", "en")
+		for _, tt := range []struct {
+			name   string
+			who    expo.User
+			accept bool
+			reason string
+		}{
+			{"accepted, with its table", as[0], true, ""},
+			{"second accepted, the next table", as[1], true, ""},
+			{"declined, with the reason and no table", as[2], false, "  Fully booked  "},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				m, err := st.RequestMeeting(ctx, tt.who.ID, f.ex.Slug, f.slots[0].ID, expo.MeetingRequest{Language: "en", Message: "Hi"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := st.AnswerMeeting(ctx, m.ID, f.rep, tt.accept, tt.reason)
+				if err != nil {
+					t.Fatal(err)
+				}
+				stored, err := st.Meeting(ctx, m.ID, f.rep)
+				if err != nil {
+					t.Fatal(err)
+				}
+				// updated_at is written by the transaction's own clock reads
+				// and is not part of any answer.
+				got.UpdatedAt, stored.UpdatedAt = time.Time{}, time.Time{}
+				if !reflect.DeepEqual(got, stored) {
+					t.Errorf("answer %+v\nstored %+v", got, stored)
+				}
+			})
+		}
+		checkBooked(t, st)
+	})
+}
+
+// TestRawInsertDuplicateRecognised: on PostgreSQL a unique violation of an
+// INSERT … RETURNING read through Raw(…).Scan comes back untranslated; the
+// meeting insert must still answer "attendee busy", not 500 (found by
+// TestCrashSafety/postgres).
+func TestRawInsertDuplicateRecognised(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		if _, err := st.MMTestAttendees(ctx, "dupe", 1, "CN", "en"); err != nil {
+			t.Fatal(err)
+		}
+		dup, err := st.RawInsertDuplicate(ctx, "dupe1@test.expo")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !dup {
+			t.Fatal("a unique violation read through Raw(…).Scan is not recognised as a duplicate")
+		}
 	})
 }

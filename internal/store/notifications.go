@@ -33,7 +33,8 @@ func (s *Store) notify(tx *gorm.DB, userID int64, message string, params map[str
 	if err != nil {
 		return err
 	}
-	return tx.Create(&notificationRow{UserID: userID, Message: message, Params: string(b), Link: link, CreatedAt: s.now()}).Error
+	return tx.Exec("INSERT INTO notifications (user_id, message, params, link, created_at) VALUES (?, ?, ?, ?, ?)",
+		userID, message, string(b), link, s.now()).Error
 }
 
 // Notifications lists a user's notifications, newest first, at most limit.

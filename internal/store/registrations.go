@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"expo/internal/expo"
 )
@@ -43,8 +42,15 @@ var errAlreadyRegistered = errors.New("already registered")
 // exist or is not published is expo.ErrNotFound; a user who is not an
 // attendee gets ErrAttendeesOnly.
 func (s *Store) Register(ctx context.Context, forumID, userID int64) (expo.Registration, error) {
+	// Refusals and repeated sign-ups are answered from the read pool, without
+	// the writer: what they answer was true when the read ran, which is
+	// after the request came in. Everything that writes is decided again
+	// inside the transaction below.
+	if reg, done, err := s.registerAnswer(ctx, forumID, userID); done || err != nil {
+		return reg, err
+	}
 	var out expo.Registration
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.writeTx(ctx, func(tx *gorm.DB) error {
 		// The guarded increment takes a seat if one is free; the user's role
 		// is part of its guard, which saves a statement on the single writer.
 		const isAttendee = " AND EXISTS (SELECT 1 FROM users WHERE id = ? AND role = ?)"
@@ -74,17 +80,17 @@ func (s *Store) Register(ctx context.Context, forumID, userID int64) (expo.Regis
 			}
 			status = expo.RegistrationWaitlisted
 		}
-		row := registrationRow{ForumID: forumID, UserID: userID, Status: string(status), CreatedAt: s.now()}
-		res = tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "forum_id"}, {Name: "user_id"}}, DoNothing: true}).Create(&row)
-		if res.Error != nil {
-			return res.Error
+		var id int64
+		if err := tx.Raw(`INSERT INTO forum_registrations (forum_id, user_id, status, created_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (forum_id, user_id) DO NOTHING RETURNING id`, forumID, userID, string(status), s.now()).Scan(&id).Error; err != nil {
+			return err
 		}
-		if res.RowsAffected == 0 {
+		if id == 0 {
 			return errAlreadyRegistered // undoes the increment
 		}
 		out = expo.Registration{Status: status}
 		if status == expo.RegistrationWaitlisted {
-			pos, err := waitlistPosition(tx, forumID, row.ID)
+			pos, err := waitlistPosition(tx, forumID, id)
 			if err != nil {
 				return err
 			}
@@ -105,6 +111,43 @@ func (s *Store) Register(ctx context.Context, forumID, userID int64) (expo.Regis
 		return expo.Registration{}, dbErr(err, "register for forum")
 	}
 	return out, nil
+}
+
+// registerAnswer answers a sign-up that needs no write, from the read
+// pool, the way the transaction of Register would: a user who is not an
+// attendee, a forum that does not exist or is not published, and a
+// registration that already exists. done is false when the sign-up must
+// run.
+func (s *Store) registerAnswer(ctx context.Context, forumID, userID int64) (reg expo.Registration, done bool, err error) {
+	var row struct {
+		Published *bool
+		Role      string
+		RegID     *int64
+		RegStatus *string
+	}
+	db := s.r.WithContext(ctx)
+	if err := db.Raw(`SELECT f.published, u.role, r.id AS reg_id, r.status AS reg_status
+		FROM users u LEFT JOIN forums f ON f.id = ? LEFT JOIN forum_registrations r ON r.forum_id = f.id AND r.user_id = u.id
+		WHERE u.id = ?`, forumID, userID).Scan(&row).Error; err != nil {
+		return reg, true, dbErr(err, "register for forum")
+	}
+	switch {
+	case row.Role == "":
+		return reg, true, expo.ErrNotFound
+	case row.Role != string(expo.RoleAttendee):
+		return reg, true, ErrAttendeesOnly
+	case row.Published == nil || !*row.Published:
+		return reg, true, expo.ErrNotFound
+	case row.RegID == nil:
+		return reg, false, nil
+	}
+	reg = expo.Registration{Status: expo.RegistrationStatus(*row.RegStatus)}
+	if reg.Status == expo.RegistrationWaitlisted {
+		if reg.Position, err = waitlistPosition(db, forumID, *row.RegID); err != nil {
+			return reg, true, dbErr(err, "register for forum")
+		}
+	}
+	return reg, true, nil
 }
 
 // waitlistPosition is the rank of registration id among the forum's
@@ -147,7 +190,16 @@ func (s *Store) registrationIn(db *gorm.DB, forumID, userID int64) (expo.Registr
 // forum's confirmed count stays equal to its confirmed registrations.
 // expo.ErrNotFound when the user has no registration for the forum.
 func (s *Store) Cancel(ctx context.Context, forumID, userID int64) error {
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	// No registration (as the read pool sees it, after the request came in)
+	// is answered without the writer.
+	var n int64
+	if err := s.r.WithContext(ctx).Model(&registrationRow{}).Where("forum_id = ? AND user_id = ?", forumID, userID).Count(&n).Error; err != nil {
+		return dbErr(err, "cancel registration")
+	}
+	if n == 0 {
+		return expo.ErrNotFound
+	}
+	err := s.writeTx(ctx, func(tx *gorm.DB) error {
 		// Lock the forum first, like Register, so promotions and sign-ups
 		// of this forum never interleave.
 		res := tx.Exec("UPDATE forums SET confirmed = confirmed WHERE id = ?", forumID)

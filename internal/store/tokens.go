@@ -124,7 +124,9 @@ func (s *Store) UserByToken(ctx context.Context, secret string) (expo.User, erro
 	}
 	now := s.now()
 	if tok.TokenLastUsedAt == nil || now.Sub(*tok.TokenLastUsedAt) > time.Minute {
-		if err := s.w.WithContext(ctx).Model(&tokenRow{}).Where("id = ?", tok.TokenID).Update("last_used_at", now).Error; err != nil {
+		if err := s.writeOne(ctx, func(db *gorm.DB) error {
+			return db.Exec("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", now, tok.TokenID).Error
+		}); err != nil {
 			return expo.User{}, dbErr(err, "touch token")
 		}
 	}

@@ -2,11 +2,15 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -344,5 +348,160 @@ func TestExhibitorAPI(t *testing.T) {
 				}
 			}
 		})
+	})
+}
+
+// TestDirectoryFromCachedIndex checks the directory served from the cached
+// in-memory index (with ReadCacheTTL) against the one read from the
+// database for every request (without): the same results section, country
+// filter and API answers, on both databases.
+func TestDirectoryFromCachedIndex(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		loadDemo(t, st)
+		cached := newApp(t, st, Config{ReadCacheTTL: time.Hour}).client(t)
+		direct := newApp(t, st, Config{}).client(t)
+		paths := []string{
+			"/exhibitors", "/exhibitors?page=2", "/exhibitors?page=45", "/exhibitors?page=5000",
+			"/exhibitors?q=energy", "/exhibitors?q=" + url.QueryEscape("한빛") + "&sort=booth",
+			"/exhibitors?q=NEW+ENERGY&page=2", "/exhibitors?q=%25", "/exhibitors?q=zzzz",
+			"/exhibitors?country=KR&sector=pharma_medical", "/exhibitors?hall=A&sort=booth&page=2",
+			"/exhibitors?hall=C&sector=pharma_medical&per_page=100", "/exhibitors?country=RU&q=invest&hall=D",
+			"/exhibitors?sort=booth&page=44", "/exhibitors?page=0", "/exhibitors?country=XX",
+			"/api/v1/exhibitors", "/api/v1/exhibitors?q=medical&per_page=7&page=3", "/api/v1/exhibitors?hall=B&sort=booth&page=2",
+			"/api/v1/exhibitors?country=CN&sector=new_energy&page=9999", "/api/v1/exhibitors?q=" + url.QueryEscape("Яндекс"),
+		}
+		for _, path := range paths {
+			t.Run(path, func(t *testing.T) {
+				a, b := cached.in(t).get(path), direct.in(t).get(path)
+				if a.status != b.status || a.status >= 500 {
+					t.Fatalf("status %d with the index, %d without", a.status, b.status)
+				}
+				if strings.HasPrefix(path, "/api/") {
+					if a.body != b.body {
+						t.Errorf("with the index:\n%.400s\nwithout:\n%.400s", a.body, b.body)
+					}
+					return
+				}
+				for _, sel := range []string{"#directory-results", "#f-country"} {
+					ha, _ := goquery.OuterHtml(a.doc.Find(sel))
+					hb, _ := goquery.OuterHtml(b.doc.Find(sel))
+					if ha == "" || ha != hb {
+						t.Errorf("%s with the index:\n%.400s\nwithout:\n%.400s", sel, ha, hb)
+					}
+				}
+			})
+		}
+	})
+}
+
+// TestDirectoryIndexFreshness checks that the index is cached as one read
+// (a company approved elsewhere stays hidden) and that a write request
+// served by the instance makes the next search read it again.
+func TestDirectoryIndexFreshness(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		loadDemo(t, st)
+		ctx := context.Background()
+		c := newApp(t, st, Config{ReadCacheTTL: time.Hour}).client(t)
+		const search = "/api/v1/exhibitors?q=freshness+probe"
+		total := func(t *testing.T) int {
+			t.Helper()
+			var page struct{ Total int }
+			r := c.get(search)
+			if r.status != http.StatusOK {
+				t.Fatalf("status %d: %s", r.status, r.body)
+			}
+			r.json(t, &page)
+			return page.Total
+		}
+		if n := total(t); n != 0 {
+			t.Fatalf("%d results before the probe company exists", n)
+		}
+		org, err := st.UserByEmail(ctx, "organizer@demo.expo")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ex, _, err := st.Apply(ctx, store.NewApplication{Application: expo.Application{
+			Name: "Freshness Probe Ltd", NameLatin: "Freshness Probe Ltd", Country: "DE", Sectors: []string{"finance"},
+			Description: "A company the directory must find", ContactName: "Probe", ContactEmail: "probe@example.com",
+			ContactPhone: "+49 30 1234567", BoothWish: expo.BoothStandard, Languages: []string{"en"},
+		}, Password: "a long password", Submit: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Transition(ctx, ex.ID, expo.StateApproved, org, ""); err != nil {
+			t.Fatal(err)
+		}
+		if n := total(t); n != 0 {
+			t.Fatalf("a company approved behind the cache's back shows at once (%d): the index is not cached; the test proves nothing", n)
+		}
+		if r := c.api(http.MethodPost, "/api/v1/tokens", "application/json", `{}`, ""); r.status < 400 {
+			t.Fatalf("POST /api/v1/tokens {}: status %d, want a 4xx", r.status)
+		}
+		if n := total(t); n != 1 {
+			t.Errorf("after a write request the search finds %d, want the approved probe", n)
+		}
+	})
+}
+
+func TestSharedLoad(t *testing.T) {
+	t.Run("concurrent requests of one generation share one load", func(t *testing.T) {
+		var l sharedLoad[int]
+		var loads atomic.Int32
+		release := make(chan struct{})
+		load := func() (int, error) {
+			loads.Add(1)
+			<-release
+			return 42, nil
+		}
+		var wg sync.WaitGroup
+		results := make([]int, 8)
+		wg.Go(func() { results[0], _ = l.do(7, load) })
+		for loads.Load() == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		for i := 1; i < len(results); i++ {
+			wg.Go(func() { results[i], _ = l.do(7, load) })
+		}
+		time.Sleep(20 * time.Millisecond) // let the others join
+		close(release)
+		wg.Wait()
+		if n := loads.Load(); n != 1 {
+			t.Errorf("%d loads, want 1", n)
+		}
+		for i, v := range results {
+			if v != 42 {
+				t.Errorf("request %d got %d", i, v)
+			}
+		}
+		if v, _ := l.do(7, func() (int, error) { return 43, nil }); v != 43 {
+			t.Errorf("a request after the load got %d, want a new load", v)
+		}
+	})
+	t.Run("a newer generation does not join an older load", func(t *testing.T) {
+		var l sharedLoad[int]
+		started, release := make(chan struct{}), make(chan struct{})
+		done := make(chan int)
+		go func() {
+			v, _ := l.do(1, func() (int, error) { close(started); <-release; return 1, nil })
+			done <- v
+		}()
+		<-started
+		if v, _ := l.do(2, func() (int, error) { return 2, nil }); v != 2 {
+			t.Errorf("generation 2 got %d, want its own load", v)
+		}
+		close(release)
+		if v := <-done; v != 1 {
+			t.Errorf("generation 1 got %d", v)
+		}
+	})
+	t.Run("a failed load is not kept", func(t *testing.T) {
+		var l sharedLoad[int]
+		boom := errors.New("boom")
+		if _, err := l.do(1, func() (int, error) { return 0, boom }); err != boom {
+			t.Errorf("err %v, want the load's", err)
+		}
+		if v, err := l.do(1, func() (int, error) { return 5, nil }); v != 5 || err != nil {
+			t.Errorf("the next request got %d, %v; want a new load", v, err)
+		}
 	})
 }

@@ -251,25 +251,33 @@ func (s *Server) handleForumCancel(c echo.Context) error {
 // progAgendaView loads the viewer's agenda.
 func (s *Server) progAgendaView(c echo.Context, u expo.User) (pages.AgendaView, error) {
 	ctx := c.Request().Context()
-	items, err := s.store.Agenda(ctx, u.ID)
+	items, err := s.agendaItems(ctx, u.ID)
 	if err != nil {
 		return pages.AgendaView{}, err
 	}
-	v := pages.AgendaView{Overlaps: expo.AgendaOverlaps(items), ScheduleICS: s.progURL(c, "/schedule.ics"),
-		CanRegister: u.Role == expo.RoleAttendee}
-	for _, it := range items {
-		day := s.progDay(it.StartsAt)
-		if n := len(v.Days); n == 0 || !v.Days[n-1].Day.Equal(day) {
-			v.Days = append(v.Days, pages.AgendaDay{Day: day})
-		}
-		v.Days[len(v.Days)-1].Items = append(v.Days[len(v.Days)-1].Items, it)
-	}
+	v := pages.NewAgendaView(items, s.loc)
+	v.ScheduleICS, v.CanRegister = s.progURL(c, "/schedule.ics"), u.Role == expo.RoleAttendee
 	feed, ok, err := s.store.CalendarFeedOf(ctx, u.ID)
 	if err != nil {
 		return pages.AgendaView{}, err
 	}
 	v.HasFeed, v.FeedCreated = ok, feed.CreatedAt
 	return v, nil
+}
+
+// agendaItems is the user's agenda. With the read cache on, the sessions of
+// the published forums (the same for every user) come from it and only the
+// user's registrations and meetings are read; the agenda itself is never
+// kept, every user's is personal.
+func (s *Server) agendaItems(ctx context.Context, userID int64) ([]expo.AgendaItem, error) {
+	if s.cache == nil {
+		return s.store.Agenda(ctx, userID)
+	}
+	prog, err := cachedRead(s.cache, "agenda-programme", func() (store.AgendaProgramme, error) { return s.store.AgendaProgramme(ctx) })
+	if err != nil {
+		return nil, err
+	}
+	return s.store.AgendaFor(ctx, userID, prog)
 }
 
 func (s *Server) handleAgenda(c echo.Context) error {

@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"expo/internal/expo"
+	"expo/internal/store"
 	"expo/web/i18n"
 )
 
@@ -167,7 +168,8 @@ func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 		if ck, err := r.Cookie(s.sessions.Cookie.Name); err == nil {
 			token = ck.Value
 		}
-		ctx, err := s.sessions.Load(r.Context(), token)
+		// The row the store reads for Load is kept for Commit (no second read).
+		ctx, err := s.sessions.Load(store.WithSessionSeen(r.Context()), token)
 		if err != nil {
 			return fmt.Errorf("load session: %w", errors.Join(expo.ErrUnavailable, err))
 		}
@@ -178,6 +180,9 @@ func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 			ctx := c.Request().Context()
 			switch s.sessions.Status(ctx) {
 			case scs.Modified:
+				// scs marks every loaded session modified, to push its idle
+				// deadline on; the store compares with the row it read
+				// (seen) and writes only what changed (Sessions.CommitCtx).
 				token, expiry, err := s.sessions.Commit(ctx)
 				if err != nil {
 					s.log.Error("save session", "err", err, "request_id", c.Response().Header().Get(echo.HeaderXRequestID))

@@ -32,7 +32,9 @@ type Route struct {
 // Routes lists every route of the application. Tests walk this table, so a
 // new route is covered by the authorization and page checks automatically.
 func (s *Server) Routes() []Route {
-	return []Route{
+	// Shared public pages go through the page cache (pagecache.go,
+	// sharedPageRoutes).
+	return s.cacheSharedPages([]Route{
 		{http.MethodGet, "/", "home", Public, s.handleHome},
 		{http.MethodGet, "/healthz", "healthz", Public, s.handleHealthz},
 		{http.MethodGet, "/readyz", "readyz", Public, s.handleReadyz},
@@ -226,5 +228,5 @@ func (s *Server) Routes() []Route {
 		{http.MethodPost, "/api/v1/meetings/:id/decline", "api.meetings.decline", Token, s.handleAPIMeetingDecline},
 		{http.MethodPost, "/api/v1/meetings/:id/cancel", "api.meetings.cancel", Token, s.handleAPIMeetingCancel},
 		// (end of matchmaking API routes)
-	}
+	})
 }

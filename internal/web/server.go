@@ -13,6 +13,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/labstack/echo/v4"
 
+	"expo/internal/expo"
 	"expo/internal/store"
 	"expo/web/i18n"
 )
@@ -49,7 +50,11 @@ type Server struct {
 	imports  *importRegistry
 	previews schedulePreviews // auto-scheduler runs (scheduler.go)
 	cache    *readCache       // nil unless Config.ReadCacheTTL (readcache.go)
+	pages    *pageCache       // rendered shared pages; nil when cache is (pagecache.go)
 	echo     *echo.Echo
+
+	// directoryLoads shares loads of the directory index (directory.go).
+	directoryLoads sharedLoad[*expo.DirectoryIndex]
 }
 
 // New builds the HTTP handler of the application.
@@ -63,6 +68,7 @@ func New(st *store.Store, cat *i18n.Catalog, cfg Config) *Server {
 	secure := strings.HasPrefix(cfg.BaseURL, "https://")
 	sm := scs.New()
 	sm.Store = st.Sessions()
+	sm.Codec = store.SessionCodec{}
 	sm.Lifetime = 14 * 24 * time.Hour
 	sm.IdleTimeout = 3 * 24 * time.Hour
 	sm.Cookie.Name = "expo_session"
@@ -79,6 +85,7 @@ func New(st *store.Store, cat *i18n.Catalog, cfg Config) *Server {
 	if s.cache = newReadCache(cfg.ReadCacheTTL); s.cache != nil {
 		s.echo.Use(s.invalidateOnWrite)
 	}
+	s.pages = newPageCache(s.cache)
 	if cfg.BenchRoutes {
 		s.addBenchRoutes()
 	}

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/a-h/templ"
+
 	"expo/internal/expo"
 	"expo/web/i18n"
 )
@@ -223,6 +225,30 @@ func BoothKindOptions(ctx context.Context) []Option {
 		out[i] = Option{Value: k, Label: i18n.T(ctx, "booth.kind."+k)}
 	}
 	return out
+}
+
+// sectorBadgeClasses are the class attributes of the sector badges, made
+// once (and held as interface values, so using one allocates nothing): a
+// class expression in templ costs a CSS class merge per element, and the
+// directory page shows dozens of badges.
+var sectorBadgeClasses = func() map[string]templ.Attributer {
+	m := make(map[string]templ.Attributer, len(expo.SectorCodes))
+	for _, s := range expo.SectorCodes {
+		m[s] = sectorBadgeClass(s)
+	}
+	return m
+}()
+
+func sectorBadgeClass(sector string) templ.Attributer {
+	return templ.OrderedAttributes{{Key: "class", Value: "sector-badge sector-" + sector}}
+}
+
+// sectorBadgeAttrs are the attributes of a sector's badge.
+func sectorBadgeAttrs(sector string) templ.Attributer {
+	if a, ok := sectorBadgeClasses[sector]; ok {
+		return a
+	}
+	return sectorBadgeClass(sector)
 }
 
 // SortOptions lists the directory's orders.

@@ -173,35 +173,6 @@ type ForumDetailView struct {
 	Loc         *time.Location
 }
 
-// AgendaDay is the agenda items of one day.
-type AgendaDay struct {
-	Day   time.Time
-	Items []expo.AgendaItem
-}
-
-// AgendaView is the personal agenda.
-type AgendaView struct {
-	Days     []AgendaDay
-	Overlaps []expo.Overlap
-	// Feed: whether a subscription URL exists, and since when.
-	HasFeed     bool
-	FeedCreated time.Time
-	// NewFeedURL is the secret URL just made, shown once.
-	NewFeedURL  string
-	ScheduleICS string // the public programme's feed, absolute
-	CanRegister bool
-}
-
-// InOverlap reports whether the item is part of an overlap.
-func (v AgendaView) InOverlap(it expo.AgendaItem) bool {
-	for _, o := range v.Overlaps {
-		if (o.A.Kind == it.Kind && o.A.ID == it.ID) || (o.B.Kind == it.Kind && o.B.ID == it.ID) {
-			return true
-		}
-	}
-	return false
-}
-
 // ThemeOptions lists the forum themes by their names in the reader's
 // language.
 func ThemeOptions(ctx context.Context) []Option {

@@ -1,0 +1,196 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"strings"
+
+	"github.com/mattn/go-sqlite3"
+)
+
+// A prepared-statement cache for SQLite's writer connection.
+//
+// Every write transaction runs on SQLite's single writer connection, and
+// without a cache the driver prepares each statement again (parsing and
+// planning it in C) and finalizes it after one use, all while the writer is
+// held. GORM's own cache cannot be used there: it prepares on the pool, not
+// on the transaction's connection, and deadlocks a pool whose one connection
+// is inside a transaction (go-gorm/gorm#7350). This cache lives inside the
+// driver connection instead: a statement is prepared on the very connection
+// that runs it, kept per connection, and finalized when the connection
+// closes. database/sql never uses a driver connection from two goroutines at
+// once, so the cache needs no lock.
+//
+// Only single statements with arguments are cached: SQLite's driver runs a
+// string of several statements one by one, and texts without arguments are
+// migrations, pragmas and transaction control, run once or cheap to parse. A cached statement is reused only when it
+// is idle: while rows of it are open (a query run inside the loop over
+// another query's rows, say), the same text is prepared afresh as before.
+
+// stmtCacheSize bounds the statements kept per connection; statements with
+// a variable number of placeholders (IN lists, batch inserts) have many
+// texts, so the cache must not grow with them.
+const stmtCacheSize = 128
+
+// stmtCacheMaxLen keeps long texts (batch inserts of the demo generator)
+// out of the cache.
+const stmtCacheMaxLen = 2048
+
+// openCachingSQLite opens a database/sql pool over SQLite whose connections
+// cache their prepared statements.
+func openCachingSQLite(dsn string) *sql.DB {
+	return sql.OpenDB(cachingConnector{dsn: dsn, driver: &sqlite3.SQLiteDriver{}})
+}
+
+type cachingConnector struct {
+	dsn    string
+	driver *sqlite3.SQLiteDriver
+}
+
+func (c cachingConnector) Connect(context.Context) (driver.Conn, error) {
+	conn, err := c.driver.Open(c.dsn)
+	if err != nil {
+		return nil, err
+	}
+	return &cachingConn{SQLiteConn: conn.(*sqlite3.SQLiteConn), stmts: map[string]*cachedStmt{}}, nil
+}
+
+func (c cachingConnector) Driver() driver.Driver { return c.driver }
+
+type cachedStmt struct {
+	*sqlite3.SQLiteStmt
+	busy bool // rows of it are open
+	// rows: the statement returns rows (a query, RETURNING) or controls
+	// transactions; Exec leaves those to the driver, which finalizes them
+	// at once instead of leaving them mid-run after their first step.
+	rows bool
+}
+
+// cachingConn is a SQLite connection whose ExecContext and QueryContext run
+// cached statements; everything else is the driver's own.
+type cachingConn struct {
+	*sqlite3.SQLiteConn
+	stmts map[string]*cachedStmt
+}
+
+// cacheable says whether query may be cached at all: not too long, and one
+// statement (no semicolon but trailing ones; a semicolon inside a string
+// literal keeps a statement out of the cache too, which costs nothing but
+// the cache).
+func cacheable(query string) bool {
+	return len(query) <= stmtCacheMaxLen && !strings.Contains(strings.TrimRight(query, " \t\r\n;"), ";")
+}
+
+// stmt returns the idle cached statement for query, preparing and caching
+// it on first use; nil (and no error) when query is not for the cache: too
+// long, several statements, placeholders that args do not fill one to one,
+// or its cached statement is busy.
+func (c *cachingConn) stmt(ctx context.Context, query string, args []driver.NamedValue) (*cachedStmt, error) {
+	if len(args) == 0 || !cacheable(query) {
+		return nil, nil
+	}
+	for _, a := range args {
+		if a.Name != "" {
+			return nil, nil
+		}
+	}
+	if st, ok := c.stmts[query]; ok {
+		if st.busy {
+			return nil, nil
+		}
+		return st, nil
+	}
+	ds, err := c.SQLiteConn.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	st := &cachedStmt{SQLiteStmt: ds.(*sqlite3.SQLiteStmt)}
+	if st.NumInput() != len(args) {
+		st.Close()
+		return nil, nil
+	}
+	st.rows = st.Readonly() || strings.Contains(strings.ToLower(query), "returning")
+	if len(c.stmts) >= stmtCacheSize {
+		c.evictOne()
+	}
+	c.stmts[query] = st
+	return st, nil
+}
+
+// evictOne finalizes one idle cached statement to make room.
+func (c *cachingConn) evictOne() {
+	for q, st := range c.stmts {
+		if !st.busy {
+			st.Close()
+			delete(c.stmts, q)
+			return
+		}
+	}
+}
+
+// drop finalizes and forgets a cached statement whose run failed, so a
+// statement in an unknown state is never reused.
+func (c *cachingConn) drop(query string, st *cachedStmt) {
+	if c.stmts[query] == st {
+		delete(c.stmts, query)
+	}
+	st.Close()
+}
+
+func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	st, err := c.stmt(ctx, query, args)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil || st.rows {
+		return c.SQLiteConn.ExecContext(ctx, query, args)
+	}
+	res, err := st.ExecContext(ctx, args)
+	if err != nil {
+		c.drop(query, st)
+		return nil, err
+	}
+	return res, nil
+}
+
+func (c *cachingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	st, err := c.stmt(ctx, query, args)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return c.SQLiteConn.QueryContext(ctx, query, args)
+	}
+	rows, err := st.QueryContext(ctx, args)
+	if err != nil {
+		c.drop(query, st)
+		return nil, err
+	}
+	st.busy = true
+	return &cachedRows{SQLiteRows: rows.(*sqlite3.SQLiteRows), st: st}, nil
+}
+
+// Close finalizes the cached statements, then closes the connection.
+func (c *cachingConn) Close() error {
+	for q, st := range c.stmts {
+		st.Close()
+		delete(c.stmts, q)
+	}
+	return c.SQLiteConn.Close()
+}
+
+// cachedRows frees its statement for reuse when closed (closing resets it).
+type cachedRows struct {
+	*sqlite3.SQLiteRows
+	st *cachedStmt
+}
+
+func (r *cachedRows) Close() error {
+	err := r.SQLiteRows.Close()
+	if r.st != nil {
+		r.st.busy = false
+		r.st = nil
+	}
+	return err
+}

@@ -1,0 +1,178 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"testing"
+)
+
+// openStmtCacheTest opens a one-connection caching pool over a new SQLite
+// file with a table t (id, v UNIQUE).
+func openStmtCacheTest(t *testing.T) (*sql.DB, *sql.Conn) {
+	t.Helper()
+	db := openCachingSQLite("file:" + filepath.Join(t.TempDir(), "c.db") + "?_journal_mode=WAL&_txlock=immediate")
+	db.SetMaxOpenConns(1)
+	t.Cleanup(func() { db.Close() })
+	ctx := context.Background()
+	if _, err := db.ExecContext(ctx, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)"); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return db, conn
+}
+
+// cachedCount is the number of statements the connection keeps.
+func cachedCount(t *testing.T, conn *sql.Conn) int {
+	t.Helper()
+	n := -1
+	if err := conn.Raw(func(dc any) error {
+		n = len(dc.(*cachingConn).stmts)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestStmtCache(t *testing.T) {
+	ctx := context.Background()
+
+	t.Run("a repeated statement is prepared once and answers every time", func(t *testing.T) {
+		_, conn := openStmtCacheTest(t)
+		for i := range 50 {
+			if _, err := conn.ExecContext(ctx, "INSERT INTO t (v) VALUES (?)", fmt.Sprint("v", i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := range 50 {
+			var v string
+			if err := conn.QueryRowContext(ctx, "SELECT v FROM t WHERE id = ?", i+1).Scan(&v); err != nil || v != fmt.Sprint("v", i) {
+				t.Fatalf("row %d: %q, %v", i+1, v, err)
+			}
+		}
+		if n := cachedCount(t, conn); n != 2 {
+			t.Errorf("cached %d statements, want 2", n)
+		}
+	})
+
+	t.Run("the same query inside the loop over its own rows", func(t *testing.T) {
+		_, conn := openStmtCacheTest(t)
+		for _, v := range []string{"a", "b", "c"} {
+			if _, err := conn.ExecContext(ctx, "INSERT INTO t (v) VALUES (?)", v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		const q = "SELECT id, v FROM t WHERE id >= ? ORDER BY id"
+		rows, err := conn.QueryContext(ctx, q, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var outer, inner []string
+		for rows.Next() {
+			var id int64
+			var v string
+			if err := rows.Scan(&id, &v); err != nil {
+				t.Fatal(err)
+			}
+			outer = append(outer, v)
+			// The cached statement is busy with the outer rows: this must
+			// run on a statement of its own, not reset the outer one.
+			var first string
+			if err := conn.QueryRowContext(ctx, q, id).Scan(new(int64), &first); err != nil {
+				t.Fatal(err)
+			}
+			inner = append(inner, first)
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(outer) != "[a b c]" || fmt.Sprint(inner) != "[a b c]" {
+			t.Errorf("outer %v inner %v, want [a b c] twice", outer, inner)
+		}
+	})
+
+	t.Run("several statements in one text all run and are not cached", func(t *testing.T) {
+		_, conn := openStmtCacheTest(t)
+		if _, err := conn.ExecContext(ctx, "INSERT INTO t (v) VALUES ('x'); INSERT INTO t (v) VALUES ('y');"); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := conn.QueryRowContext(ctx, "SELECT COUNT(*) FROM t").Scan(&n); err != nil || n != 2 {
+			t.Fatalf("count %d, %v; want 2", n, err)
+		}
+		if n := cachedCount(t, conn); n != 0 {
+			t.Errorf("cached %d statements, want 0", n)
+		}
+	})
+
+	t.Run("a failed statement is dropped and runs again", func(t *testing.T) {
+		_, conn := openStmtCacheTest(t)
+		const ins = "INSERT INTO t (v) VALUES (?)"
+		if _, err := conn.ExecContext(ctx, ins, "dup"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.ExecContext(ctx, ins, "dup"); err == nil {
+			t.Fatal("duplicate inserted")
+		}
+		if n := cachedCount(t, conn); n != 0 {
+			t.Errorf("cached %d statements after the failure, want 0", n)
+		}
+		if _, err := conn.ExecContext(ctx, ins, "other"); err != nil {
+			t.Fatal(err)
+		}
+	})
+
+	t.Run("RETURNING through Exec and Query inside a transaction that commits", func(t *testing.T) {
+		db, conn := openStmtCacheTest(t)
+		conn.Close()
+		for i := range 3 {
+			tx, err := db.BeginTx(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var id int64
+			if err := tx.QueryRowContext(ctx, "INSERT INTO t (v) VALUES (?) RETURNING id", fmt.Sprint("r", i)).Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tx.ExecContext(ctx, "DELETE FROM t WHERE id = ? RETURNING v", id); err != nil {
+				t.Fatal(err)
+			}
+			if err := tx.Commit(); err != nil {
+				t.Fatalf("commit %d: %v", i, err)
+			}
+		}
+		var n int
+		if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM t").Scan(&n); err != nil || n != 0 {
+			t.Fatalf("count %d, %v; want 0", n, err)
+		}
+	})
+
+	t.Run("the cache stays bounded", func(t *testing.T) {
+		_, conn := openStmtCacheTest(t)
+		for i := range stmtCacheSize + 40 {
+			var x int
+			if err := conn.QueryRowContext(ctx, fmt.Sprintf("SELECT %d + ?", i), 1).Scan(&x); err != nil || x != i+1 {
+				t.Fatalf("query %d: %d, %v", i, x, err)
+			}
+		}
+		if n := cachedCount(t, conn); n > stmtCacheSize {
+			t.Errorf("cached %d statements, bound %d", n, stmtCacheSize)
+		}
+	})
+
+	t.Run("placeholders the arguments do not fill are the driver's error", func(t *testing.T) {
+		_, conn := openStmtCacheTest(t)
+		if _, err := conn.ExecContext(ctx, "INSERT INTO t (id, v) VALUES (?, ?)", 1); err == nil {
+			t.Fatal("ran with a missing argument")
+		}
+		if n := cachedCount(t, conn); n != 0 {
+			t.Errorf("cached %d statements, want 0", n)
+		}
+	})
+}
