@@ -21,7 +21,7 @@ import (
 // forums the user registered for (waitlisted ones included, with their
 // position), sorted by start. Business meetings join as another kind.
 func (s *Store) Agenda(ctx context.Context, userID int64) ([]expo.AgendaItem, error) {
-	ctx = s.shortRead(ctx)
+	ctx = s.statementCtx(ctx)
 	rows, err := s.r.WithContext(ctx).Raw(`SELECT fs.id, f.id, fs.title, f.title,
 			fs.starts_at, fs.ends_at, rm.name, fs.language, f.updated_at, r.status,
 			CASE WHEN r.status = ? THEN (SELECT COUNT(*) FROM forum_registrations w
@@ -74,18 +74,6 @@ func scanAgendaSession(rows *sql.Rows, it *expo.AgendaItem, extra ...any) error 
 	return nil
 }
 
-// shortRead is the context for a short indexed read on every page view
-// (the agenda, the logged-in user). On SQLite such a read runs to its end
-// even if the request is cancelled: it takes well under a millisecond, while
-// a cancellable context costs the SQLite driver a goroutine and a channel
-// for every row it reads, and database/sql a goroutine per query.
-func (s *Store) shortRead(ctx context.Context) context.Context {
-	if s.dialect.name == "sqlite" {
-		return context.WithoutCancel(ctx)
-	}
-	return ctx
-}
-
 // AgendaProgramme is the half of every personal agenda that all users
 // share: the sessions of the published forums, as agenda items by forum.
 // Callers may keep one for a while and pass it to AgendaFor for many users;
@@ -125,7 +113,7 @@ func (s *Store) AgendaProgramme(ctx context.Context) (AgendaProgramme, error) {
 // registrations and meetings are read. A forum published or unpublished
 // after p was read shows as it was in p.
 func (s *Store) AgendaFor(ctx context.Context, userID int64, p AgendaProgramme) ([]expo.AgendaItem, error) {
-	ctx = s.shortRead(ctx)
+	ctx = s.statementCtx(ctx)
 	rows, err := s.r.WithContext(ctx).Raw(`SELECT r.forum_id, r.status,
 			CASE WHEN r.status = ? THEN (SELECT COUNT(*) FROM forum_registrations w
 				WHERE w.forum_id = r.forum_id AND w.status = ? AND w.id <= r.id) ELSE 0 END AS position
@@ -259,7 +247,7 @@ func (s *Store) RotateCalendarFeed(ctx context.Context, userID int64) (string, e
 // CalendarFeedOf tells whether the user has a feed URL; ok is false when
 // there is none.
 func (s *Store) CalendarFeedOf(ctx context.Context, userID int64) (feed CalendarFeed, ok bool, err error) {
-	err = s.r.WithContext(s.shortRead(ctx)).Raw("SELECT created_at FROM calendar_feeds WHERE user_id = ?", userID).Row().Scan(&feed.CreatedAt)
+	err = s.r.WithContext(s.statementCtx(ctx)).Raw("SELECT created_at FROM calendar_feeds WHERE user_id = ?", userID).Row().Scan(&feed.CreatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return CalendarFeed{}, false, nil
 	}

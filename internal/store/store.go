@@ -128,10 +128,14 @@ func (s *Store) writeTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return err
 }
 
-// statementCtx is the context the statements of a write run under. On
-// SQLite it cannot be cancelled (see writeTx; a statement there waits at most
-// for the busy timeout). On PostgreSQL it stays the request's, so a statement
-// stuck on a lost network connection still ends with its request.
+// statementCtx is the context for the statements of a write (writeTx,
+// writeOne) and for the short indexed reads of every logged-in page view
+// (the agenda, the user, the session). On SQLite it cannot be cancelled: a
+// cancellable context costs the driver a goroutine per statement and a
+// channel per row, while these statements take well under a millisecond or
+// wait at most for the busy timeout. On PostgreSQL it stays the request's,
+// so a statement stuck on a lost network connection still ends with its
+// request.
 func (s *Store) statementCtx(ctx context.Context) context.Context {
 	if s.dialect.name == "sqlite" {
 		return context.WithoutCancel(ctx)

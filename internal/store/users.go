@@ -186,7 +186,7 @@ func (s *Store) User(ctx context.Context, id int64) (expo.User, error) {
 	var row userRow
 	// Scanned without GORM's reflection: every page view of a logged-in
 	// user reads it.
-	err := s.r.WithContext(s.shortRead(ctx)).Raw(`SELECT id, email, name, password_hash, role, organization, country,
+	err := s.r.WithContext(s.statementCtx(ctx)).Raw(`SELECT id, email, name, password_hash, role, organization, country,
 		job_title, languages, interests, locale, exhibitor_id, created_at, updated_at FROM users WHERE id = ?`, id).Row().Scan(
 		&row.ID, &row.Email, &row.Name, &row.PasswordHash, &row.Role, &row.Organization, &row.Country,
 		&row.JobTitle, &row.Languages, &row.Interests, &row.Locale, &row.ExhibitorID, &row.CreatedAt, &row.UpdatedAt)
