@@ -51,12 +51,12 @@ func dialectFor(dsn string) dialect {
 	writerDSN := fmt.Sprintf("file:%s?%s&_txlock=immediate", path, params.Encode())
 	params.Set("_query_only", "true")
 	readerDSN := fmt.Sprintf("file:%s?%s", path, params.Encode())
-	// The writer's connection keeps its prepared statements (stmtcache.go).
+	// Every connection keeps its prepared statements (stmtcache.go).
 	return dialect{
 		name:       "sqlite",
 		types:      strings.NewReplacer("{{pk}}", "INTEGER PRIMARY KEY AUTOINCREMENT", "{{time}}", "DATETIME", "{{bytes}}", "BLOB", "{{append_only_audit}}", sqliteAppendOnlyAudit),
 		writer:     func() gorm.Dialector { return sqlite.New(sqlite.Config{Conn: openCachingSQLite(writerDSN)}) },
-		reader:     func() gorm.Dialector { return sqlite.Open(readerDSN) },
+		reader:     func() gorm.Dialector { return sqlite.New(sqlite.Config{Conn: openCachingSQLite(readerDSN)}) },
 		maxWriters: 1,
 		maxReaders: 4,
 	}

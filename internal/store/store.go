@@ -6,6 +6,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"net"
 	"runtime"
 	"runtime/trace"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -34,6 +36,9 @@ type Store struct {
 	now        func() time.Time
 	// mm tunes matchmaking (meetings.go).
 	mm MatchmakingOptions
+	// plainR is the database/sql pool under r (plainsql.go).
+	plainOnce sync.Once
+	plainR    *sql.DB
 }
 
 // Options tune Open.
@@ -52,22 +57,21 @@ type Options struct {
 // pending migrations and returns the store.
 func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	d := dialectFor(dsn)
-	config := func(prepare bool) *gorm.Config {
-		return &gorm.Config{
-			Logger:                 logger.Discard,
-			TranslateError:         true,
-			SkipDefaultTransaction: true,
-			PrepareStmt:            prepare,
-			NowFunc:                func() time.Time { return time.Now().UTC() },
-		}
+	config := &gorm.Config{
+		Logger:                 logger.Discard,
+		TranslateError:         true,
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
 	}
-	// The writer pool does without GORM's prepared-statement cache: with it,
-	// a statement first prepared outside a transaction waits for a pool
-	// connection while the transactions holding every connection wait for
-	// that same statement, and all writes stop for good (go-gorm/gorm#7350,
-	// #7465; found by the load benchmark). The read pool runs no
-	// transactions, so it keeps the cache; pgx caches statements itself.
-	w, err := gorm.Open(d.writer(), config(false))
+	// Neither pool uses GORM's prepared-statement cache. On the writer it
+	// deadlocks: a statement first prepared outside a transaction waits for
+	// a pool connection while the transactions holding every connection
+	// wait for that same statement, and all writes stop for good
+	// (go-gorm/gorm#7350, #7465; found by the load benchmark). SQLite's
+	// connections cache their statements themselves (stmtcache.go), which
+	// also serves the plain statements of plainsql.go; pgx caches
+	// statements itself.
+	w, err := gorm.Open(d.writer(), config)
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", d.name, err)
 	}
@@ -92,7 +96,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	if d.reader != nil {
-		r, err := gorm.Open(d.reader(), config(true))
+		r, err := gorm.Open(d.reader(), config)
 		if err != nil {
 			s.Close()
 			return nil, fmt.Errorf("open %s read pool: %w", d.name, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base32"
 	"encoding/hex"
 	"errors"
@@ -108,19 +109,21 @@ func (s *Store) UserByToken(ctx context.Context, secret string) (expo.User, erro
 		return expo.User{}, expo.ErrUnauthorized
 	}
 	// One read for the token and its owner (the token's user is deleted
-	// with the user, so a found token always has one).
+	// with the user, so a found token always has one); plain SQL, since
+	// every API call reads it.
 	var tok struct {
-		User            userRow `gorm:"embedded"`
+		User            userRow
 		TokenID         int64
 		TokenLastUsedAt *time.Time
 	}
-	err := s.r.WithContext(ctx).Raw(`SELECT u.*, t.id AS token_id, t.last_used_at AS token_last_used_at
-		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hashToken(secret)).Scan(&tok).Error
+	err := s.readRow(ctx, `SELECT `+userColumns+`, t.id, t.last_used_at
+		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hashToken(secret)).
+		Scan(tok.User.dest(&tok.TokenID, &tok.TokenLastUsedAt)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return expo.User{}, expo.ErrUnauthorized
+	}
 	if err != nil {
 		return expo.User{}, dbErr(err, "find token")
-	}
-	if tok.TokenID == 0 {
-		return expo.User{}, expo.ErrUnauthorized
 	}
 	now := s.now()
 	if tok.TokenLastUsedAt == nil || now.Sub(*tok.TokenLastUsedAt) > time.Minute {

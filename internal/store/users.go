@@ -184,16 +184,23 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (expo.
 // User returns the user with this id.
 func (s *Store) User(ctx context.Context, id int64) (expo.User, error) {
 	var row userRow
-	// Scanned without GORM's reflection: every page view of a logged-in
-	// user reads it.
-	err := s.r.WithContext(s.statementCtx(ctx)).Raw(`SELECT id, email, name, password_hash, role, organization, country,
-		job_title, languages, interests, locale, exhibitor_id, created_at, updated_at FROM users WHERE id = ?`, id).Row().Scan(
-		&row.ID, &row.Email, &row.Name, &row.PasswordHash, &row.Role, &row.Organization, &row.Country,
-		&row.JobTitle, &row.Languages, &row.Interests, &row.Locale, &row.ExhibitorID, &row.CreatedAt, &row.UpdatedAt)
+	// Plain SQL (plainsql.go): every page view of a logged-in user reads it.
+	err := s.readRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = ?`, id).Scan(row.dest()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = gorm.ErrRecordNotFound
 	}
 	return row.user(), dbErr(err, "find user")
+}
+
+// userColumns are the columns of a user (table alias u) in the order of
+// userRow.dest.
+const userColumns = `u.id, u.email, u.name, u.password_hash, u.role, u.organization, u.country,
+	u.job_title, u.languages, u.interests, u.locale, u.exhibitor_id, u.created_at, u.updated_at`
+
+// dest lists the fields of r for scanning userColumns, then extra.
+func (r *userRow) dest(extra ...any) []any {
+	return append([]any{&r.ID, &r.Email, &r.Name, &r.PasswordHash, &r.Role, &r.Organization, &r.Country,
+		&r.JobTitle, &r.Languages, &r.Interests, &r.Locale, &r.ExhibitorID, &r.CreatedAt, &r.UpdatedAt}, extra...)
 }
 
 // UserByEmail returns the user with this e-mail.
