@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -173,6 +175,46 @@ func TestStmtCache(t *testing.T) {
 		}
 		if n := cachedCount(t, conn); n != 0 {
 			t.Errorf("cached %d statements, want 0", n)
+		}
+	})
+
+	t.Run("a read stops at its next row once its context ends; an ended context starts nothing", func(t *testing.T) {
+		_, conn := openStmtCacheTest(t)
+		for i := range 3 {
+			if _, err := conn.ExecContext(ctx, "INSERT INTO t (v) VALUES (?)", fmt.Sprint("v", i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := conn.Raw(func(dc any) error {
+			c := dc.(*cachingConn)
+			rctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			rows, err := c.QueryContext(rctx, "SELECT v FROM t WHERE id > ? ORDER BY id", []driver.NamedValue{{Ordinal: 1, Value: int64(0)}})
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			dest := make([]driver.Value, 1)
+			if err := rows.Next(dest); err != nil {
+				return fmt.Errorf("first row: %w", err)
+			}
+			cancel()
+			if err := rows.Next(dest); !errors.Is(err, context.Canceled) {
+				return fmt.Errorf("row after cancel: %v, want context.Canceled", err)
+			}
+			if _, err := c.ExecContext(rctx, "INSERT INTO t (v) VALUES (?)", []driver.NamedValue{{Ordinal: 1, Value: "late"}}); !errors.Is(err, context.Canceled) {
+				return fmt.Errorf("exec with an ended context: %v, want context.Canceled", err)
+			}
+			if _, err := c.QueryContext(rctx, "SELECT v FROM t WHERE id = ?", []driver.NamedValue{{Ordinal: 1, Value: int64(1)}}); !errors.Is(err, context.Canceled) {
+				return fmt.Errorf("query with an ended context: %v, want context.Canceled", err)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := conn.QueryRowContext(ctx, "SELECT COUNT(*) FROM t WHERE v = ?", "late").Scan(&n); err != nil || n != 0 {
+			t.Fatalf("the refused insert wrote %d rows (%v)", n, err)
 		}
 	})
 }
