@@ -57,6 +57,46 @@ func TestHeadersOnEveryKindOfAnswer(t *testing.T) {
 	})
 }
 
+// TestHeadAnswersLikeGet: every GET route answers HEAD with GET's status
+// and headers and no body (it answered 405 before), public pages, API
+// answers and protected pages alike.
+func TestHeadAnswersLikeGet(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		loadDemo(t, st)
+		app := newApp(t, st, Config{})
+		for _, tc := range []struct {
+			name, path string
+			c          *testClient
+		}{
+			{"home", "/", app.client(t)},
+			{"directory", "/exhibitors?q=solar", app.client(t)},
+			{"programme", "/forums", app.client(t)},
+			{"API list", "/api/v1/exhibitors", app.client(t)},
+			{"static asset", static.Path("app.css"), app.client(t)},
+			{"protected page, anonymous", "/my/agenda", app.client(t)},
+			{"protected page, logged in", "/my/agenda", app.as(t, demoAttendee)},
+			{"no such page", "/no/such/page", app.client(t)},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				get := tc.c.get(tc.path)
+				head := tc.c.do(tc.c.newRequest(http.MethodHead, tc.path, nil))
+				if head.status != get.status {
+					t.Fatalf("HEAD status %d, GET %d", head.status, get.status)
+				}
+				if len(head.body) != 0 {
+					t.Errorf("HEAD answered a body of %d bytes", len(head.body))
+				}
+				if h, g := head.header.Get("Content-Type"), get.header.Get("Content-Type"); h != g {
+					t.Errorf("HEAD Content-Type %q, GET %q", h, g)
+				}
+				if h, g := head.header.Get("Location"), get.header.Get("Location"); h != g {
+					t.Errorf("HEAD Location %q, GET %q", h, g)
+				}
+			})
+		}
+	})
+}
+
 // checkSecurityHeaders asserts the headers every answer carries.
 func checkSecurityHeaders(t *testing.T, h http.Header, secure bool) {
 	t.Helper()

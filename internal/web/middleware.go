@@ -66,6 +66,11 @@ func (s *Server) newEcho() *echo.Echo {
 	e.Use(s.auditActor)
 	for _, r := range s.Routes() {
 		e.Add(r.Method, r.Path, r.handler, s.requireAccess(r.Access)).Name = r.Name
+		if r.Method == http.MethodGet {
+			// HEAD answers what GET would, without the body (net/http drops
+			// it); Echo does not route HEAD to GET by itself.
+			e.Add(http.MethodHead, r.Path, r.handler, s.requireAccess(r.Access))
+		}
 	}
 	return e
 }
@@ -298,11 +303,12 @@ func (s *Server) requireAccess(a Access) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			u, ok := currentUser(c)
+			read := c.Request().Method == http.MethodGet || c.Request().Method == http.MethodHead
 			switch a {
 			case Public:
 				return next(c)
 			case Anonymous:
-				if ok && c.Request().Method == http.MethodGet {
+				if ok && read {
 					return c.Redirect(http.StatusSeeOther, "/account")
 				}
 				return next(c)
@@ -313,7 +319,7 @@ func (s *Server) requireAccess(a Access) echo.MiddlewareFunc {
 				return next(c)
 			}
 			if !ok {
-				if c.Request().Method == http.MethodGet {
+				if read {
 					return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 				}
 				return expo.ErrUnauthorized
@@ -321,7 +327,7 @@ func (s *Server) requireAccess(a Access) echo.MiddlewareFunc {
 			if a != LoggedIn && string(u.Role) != string(a) {
 				return &expo.Error{Code: expo.CodeForbidden, Message: "error.role_needed." + string(a)}
 			}
-			if c.Request().Method != http.MethodGet {
+			if !read {
 				if wait, ok := s.limits.action.allow("user:" + itoa(u.ID)); !ok {
 					return rateLimited(c, wait)
 				}
