@@ -19,8 +19,8 @@ const demoWaitlist = 12
 // capacity clash appears). attendee1 holds the first waitlist place of the
 // smallest forum and a confirmed seat at the second, so its agenda shows
 // both states, plus seats at two more forums. Other forums get a spread of confirmed registrations, never
-// beyond capacity. Rows are inserted in bulk and each forum's confirmed
-// counter is set to its confirmed rows.
+// beyond capacity. Rows are inserted in bulk and each forum's counters are
+// set to its confirmed and waiting rows.
 func demoRegistrations(tx *gorm.DB, now time.Time) error {
 	var forums []forumRow
 	if err := tx.Where("published").Order("capacity, id").Find(&forums).Error; err != nil {
@@ -34,12 +34,26 @@ func demoRegistrations(tx *gorm.DB, now time.Time) error {
 		return nil
 	}
 	var rows []registrationRow
-	confirmed := map[int64]int{}
+	type counts struct{ confirmed, waitlisted int }
+	counters := map[int64]*counts{}
 	add := func(f forumRow, user int64, status expo.RegistrationStatus) {
 		rows = append(rows, registrationRow{ForumID: f.ID, UserID: user, Status: string(status), CreatedAt: now})
-		if status == expo.RegistrationConfirmed {
-			confirmed[f.ID]++
+		c := counters[f.ID]
+		if c == nil {
+			c = &counts{}
+			counters[f.ID] = c
 		}
+		if status == expo.RegistrationConfirmed {
+			c.confirmed++
+		} else {
+			c.waitlisted++
+		}
+	}
+	confirmed := func(id int64) int {
+		if c := counters[id]; c != nil {
+			return c.confirmed
+		}
+		return 0
 	}
 	full := min(2, len(forums))
 	for i := range full {
@@ -67,7 +81,7 @@ func demoRegistrations(tx *gorm.DB, now time.Time) error {
 	mine := demoOverlapPick(tx, forums[:full], forums[full:])
 	for j, f := range forums[full:] {
 		for i, u := range attendees {
-			if confirmed[f.ID] >= f.Capacity*3/4 {
+			if confirmed(f.ID) >= f.Capacity*3/4 {
 				break
 			}
 			// attendee1 keeps a readable agenda: one or two more forums,
@@ -80,8 +94,9 @@ func demoRegistrations(tx *gorm.DB, now time.Time) error {
 	if err := tx.CreateInBatches(&rows, 500).Error; err != nil {
 		return err
 	}
-	for id, n := range confirmed {
-		if err := tx.Model(&forumRow{}).Where("id = ?", id).Update("confirmed", n).Error; err != nil {
+	for id, c := range counters {
+		if err := tx.Model(&forumRow{}).Where("id = ?", id).
+			Updates(map[string]any{"confirmed": c.confirmed, "waitlisted": c.waitlisted}).Error; err != nil {
 			return err
 		}
 	}

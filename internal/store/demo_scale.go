@@ -47,9 +47,9 @@ func (s *Store) DemoCounts(ctx context.Context) (DemoCounts, error) {
 // attendee or a table with two open meetings in one slot, an exhibitor with
 // more open meetings in a slot than its tables or a booked counter that
 // differs from its open meetings, a forum over its capacity, a confirmed
-// counter that differs from its confirmed registrations, or a forum with a
-// waitlist and a free seat. The load benchmark runs it after its writes;
-// an empty list means every rule held.
+// or waitlisted counter that differs from its registrations, or a forum
+// with a waitlist and a free seat. The load benchmark runs it after its
+// writes; an empty list means every rule held.
 func (s *Store) CheckInvariants(ctx context.Context) ([]string, error) {
 	db := s.r.WithContext(ctx)
 	checks := []struct{ what, sql string }{
@@ -70,6 +70,8 @@ func (s *Store) CheckInvariants(ctx context.Context) ([]string, error) {
 		{"forum over its capacity", `SELECT COUNT(*) FROM forums WHERE confirmed > capacity`},
 		{"forum whose confirmed counter differs from its confirmed registrations", `SELECT COUNT(*) FROM forums f
 			WHERE f.confirmed <> (SELECT COUNT(*) FROM forum_registrations r WHERE r.forum_id = f.id AND r.status = 'confirmed')`},
+		{"forum whose waitlisted counter differs from its waiting registrations", `SELECT COUNT(*) FROM forums f
+			WHERE f.waitlisted <> (SELECT COUNT(*) FROM forum_registrations r WHERE r.forum_id = f.id AND r.status = 'waitlisted')`},
 		{"forum with a waitlist and a free seat", `SELECT COUNT(*) FROM forums f WHERE f.confirmed < f.capacity
 			AND EXISTS (SELECT 1 FROM forum_registrations r WHERE r.forum_id = f.id AND r.status = 'waitlisted')`},
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,6 +31,7 @@ type forumRow struct {
 	Interpretation   bool
 	Capacity         int
 	Confirmed        int
+	Waitlisted       int
 	Published        bool
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
@@ -40,7 +42,7 @@ func (forumRow) TableName() string { return "forums" }
 func (r forumRow) forum() expo.Forum {
 	return expo.Forum{ID: r.ID, Title: r.Title, Theme: r.Theme, Description: r.Description,
 		HostOrganization: r.HostOrganization, Languages: splitList(r.Languages), Interpretation: r.Interpretation,
-		Capacity: r.Capacity, Confirmed: r.Confirmed, Published: r.Published, Sessions: []expo.Session{}, UpdatedAt: r.UpdatedAt}
+		Capacity: r.Capacity, Confirmed: r.Confirmed, Waitlisted: r.Waitlisted, Published: r.Published, Sessions: []expo.Session{}, UpdatedAt: r.UpdatedAt}
 }
 
 type forumSessionRow struct {
@@ -170,8 +172,9 @@ func (s *Store) forumFrom(db *gorm.DB, id int64) (expo.Forum, error) {
 	return out[0], nil
 }
 
-// fillForums loads the sessions, speakers and waitlist counts of rows with
-// four queries.
+// fillForums loads the sessions and speakers of rows, a fixed number of
+// queries whatever their number (the registration counts are columns of
+// the rows).
 func (s *Store) fillForums(db *gorm.DB, rows []forumRow) ([]expo.Forum, error) {
 	out := make([]expo.Forum, len(rows))
 	if len(rows) == 0 {
@@ -183,17 +186,6 @@ func (s *Store) fillForums(db *gorm.DB, rows []forumRow) ([]expo.Forum, error) {
 		out[i] = r.forum()
 		ids[i] = r.ID
 		index[r.ID] = i
-	}
-	var waits []struct {
-		ForumID int64
-		N       int
-	}
-	if err := db.Model(&forumRegistrationCount{}).Select("forum_id, COUNT(*) AS n").
-		Where("forum_id IN ? AND status = ?", ids, string(expo.RegistrationWaitlisted)).Group("forum_id").Scan(&waits).Error; err != nil {
-		return nil, dbErr(err, "count waitlists")
-	}
-	for _, w := range waits {
-		out[index[w.ForumID]].Waitlisted = w.N
 	}
 	var sessions []forumSessionRow
 	if err := db.Where("forum_id IN ?", ids).Order("starts_at, id").Find(&sessions).Error; err != nil {
@@ -212,12 +204,6 @@ func (s *Store) fillForums(db *gorm.DB, rows []forumRow) ([]expo.Forum, error) {
 	}
 	return out, nil
 }
-
-// forumRegistrationCount only names the registrations table for counting;
-// the registration code owns its rows.
-type forumRegistrationCount struct{}
-
-func (forumRegistrationCount) TableName() string { return "forum_registrations" }
 
 // fillSpeakers sets SpeakerIDs and Speakers (by Latin name, then name) of
 // the sessions with one query.
@@ -465,9 +451,15 @@ func (s *Store) promoteWaiting(tx *gorm.DB, forumID int64) error {
 		return res.Error
 	}
 	n := res.RowsAffected
-	if err := tx.Model(&forumRow{}).Where("id = ? AND confirmed + ? <= capacity", forumID, n).
-		Update("confirmed", gorm.Expr("confirmed + ?", n)).Error; err != nil {
-		return err
+	// The forum row is locked by the caller's update, so the guard holds;
+	// if it ever failed the counters would drift, so refuse the whole change.
+	res = tx.Model(&forumRow{}).Where("id = ? AND confirmed + ? <= capacity AND waitlisted >= ?", forumID, n, n).
+		Updates(map[string]any{"confirmed": gorm.Expr("confirmed + ?", n), "waitlisted": gorm.Expr("waitlisted - ?", n)})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != 1 {
+		return fmt.Errorf("promote waiting of forum %d: counters do not allow %d promotions", forumID, n)
 	}
 	for _, w := range waiting {
 		if err := s.notify(tx, w.UserID, "forum.notify.promoted_capacity", map[string]any{"Forum": f.Title},

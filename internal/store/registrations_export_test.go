@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+
+	"expo/internal/expo"
 )
 
 // Test helpers of the registration tests, compiled only into the store's
@@ -34,4 +36,16 @@ func (s *Store) TestForum(ctx context.Context, title string, capacity int, publi
 	row := forumRow{Title: title, Theme: "investment", Languages: "en", Capacity: capacity, Published: published, CreatedAt: now, UpdatedAt: now}
 	err := s.w.WithContext(ctx).Create(&row).Error
 	return row.ID, err
+}
+
+// TestRegisterAssuming runs Register's transaction as if its read-pool
+// pre-check had found the forum full (or not), whatever it is now.
+func (s *Store) TestRegisterAssuming(ctx context.Context, forumID, userID int64, full bool) (expo.Registration, error) {
+	return s.register(ctx, forumID, userID, full)
+}
+
+// TestCancelAssuming runs Cancel's transaction as if its read-pool
+// pre-check had found the registration waiting (or not), whatever it is now.
+func (s *Store) TestCancelAssuming(ctx context.Context, forumID, userID int64, waiting bool) error {
+	return s.withdraw(ctx, forumID, userID, waiting)
 }
