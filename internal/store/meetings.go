@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -101,28 +102,99 @@ type booking struct {
 	ActorID int64
 }
 
-// bookParty is what booking needs to know of the exhibitor and attendee.
+// bookParty is what booking needs to know of the exhibitor, the attendee
+// and the slot, read by one statement: partyColumns, then either
+// countColumns (the read-pool pre-check) or nameColumns (inside the write
+// transaction, where the guarded statements count instead).
 type bookParty struct {
+	ExhibitorID       int64
 	ExhibitorState    string
 	ExhibitorCountry  string
 	ExhibitorLangs    string
-	ExhibitorName     string
 	AutoAccept        bool
+	MeetingTables     int64
 	AttendeeRole      string
 	AttendeeCountry   string
 	AttendeeLangs     string
-	AttendeeName      string
 	AttendeeExhibitor *int64
-	MeetingTables     int64
-	// Of the slot (nil when there is no such slot) and of the exhibitor's
-	// availability in it (nil when the slot is not offered).
+	// Of the slot (nil when there is no such slot).
 	StartsAt        *time.Time
 	RestrictCountry *string
-	Booked          *int64
-	// The attendee's pending requests (nil before the first) and whether
-	// the attendee already has an open meeting in the slot.
+
+	// Counted says the counters below were read. Booked is the
+	// exhibitor's availability in the slot (nil when the slot is not
+	// offered), OpenRequests the attendee's pending requests (nil before
+	// the first); AttendeeBusy: the attendee already has an open meeting
+	// in the slot; TableFree: a table of the area is free in the slot, or
+	// the exhibitor does not auto-accept.
+	Counted      bool
+	Booked       *int64
 	OpenRequests *int64
 	AttendeeBusy bool
+	TableFree    bool
+
+	// Names, for the answer and the notification.
+	ExhibitorSlug, ExhibitorName, ExhibitorLatin string
+	AttendeeName, AttendeeOrg                    string
+	EndsAt                                       *time.Time
+}
+
+// partyColumns read the parties of a booking: exhibitor e, user u, slot s
+// and its block b (bookingFrom).
+const partyColumns = `e.id, e.state, e.country, e.languages, e.auto_accept, e.meeting_tables,
+	u.role, u.country, u.languages, u.exhibitor_id, s.starts_at, b.restrict_country`
+
+// countColumns read the counters of a booking; each ? is the slot's id.
+// The free-table search is assignTable's.
+const countColumns = `(SELECT a.booked FROM exhibitor_availability a WHERE a.exhibitor_id = e.id AND a.slot_id = ?),
+	(SELECT q.open_requests FROM matchmaking_quota q WHERE q.user_id = u.id),
+	EXISTS (SELECT 1 FROM meetings m WHERE m.attendee_id = u.id AND m.slot_id = ? AND ` + openMeetingSQL + `),
+	CASE WHEN e.auto_accept THEN EXISTS (SELECT 1 FROM meeting_tables t WHERE NOT EXISTS (SELECT 1 FROM meetings m
+		WHERE m.slot_id = ? AND m.table_id = t.id AND ` + openMeetingSQL + `)) ELSE TRUE END`
+
+// nameColumns read what the answer and the notification show.
+const nameColumns = `e.slug, e.name, e.name_latin, u.name, u.organization, s.ends_at`
+
+// bookingFrom joins the slot on the left, so a missing slot still reads
+// the parties; a missing party reads no row at all. Its ? is the slot.
+const bookingFrom = ` FROM exhibitors e CROSS JOIN users u
+	LEFT JOIN slots s ON s.id = ? LEFT JOIN negotiation_blocks b ON b.id = s.block_id`
+
+// The statements of checkBooking and precheckRequest. Arguments: the
+// slot three times for countColumns, then the slot for bookingFrom, then
+// the WHERE.
+const (
+	bookingCounted = `SELECT ` + partyColumns + `, ` + countColumns + bookingFrom + ` WHERE e.id = ? AND u.id = ?`
+	bookingNamed   = `SELECT ` + partyColumns + `, ` + nameColumns + bookingFrom + ` WHERE e.id = ? AND u.id = ?`
+	bookingBySlug  = `SELECT ` + partyColumns + `, ` + countColumns + bookingFrom + ` WHERE e.slug = ? AND e.state = ? AND u.id = ?`
+)
+
+// dest lists the fields of p for scanning partyColumns, then extra.
+func (p *bookParty) dest(extra ...any) []any {
+	return append([]any{&p.ExhibitorID, &p.ExhibitorState, &p.ExhibitorCountry, &p.ExhibitorLangs, &p.AutoAccept, &p.MeetingTables,
+		&p.AttendeeRole, &p.AttendeeCountry, &p.AttendeeLangs, &p.AttendeeExhibitor, &p.StartsAt, &p.RestrictCountry}, extra...)
+}
+
+// countDest lists the fields of p for countColumns.
+func (p *bookParty) countDest() []any {
+	return []any{&p.Booked, &p.OpenRequests, &p.AttendeeBusy, &p.TableFree}
+}
+
+// nameDest lists the fields of p for nameColumns.
+func (p *bookParty) nameDest() []any {
+	return []any{&p.ExhibitorSlug, &p.ExhibitorName, &p.ExhibitorLatin, &p.AttendeeName, &p.AttendeeOrg, &p.EndsAt}
+}
+
+// rowQuery runs a one-row query: s.readRow on the read pool, s.txRow
+// inside a write transaction.
+type rowQuery func(query string, args ...any) *sql.Row
+
+func (s *Store) readQuery(ctx context.Context) rowQuery {
+	return func(query string, args ...any) *sql.Row { return s.readRow(ctx, query, args...) }
+}
+
+func (s *Store) txQuery(tx *gorm.DB) rowQuery {
+	return func(query string, args ...any) *sql.Row { return s.txRow(tx, query, args...) }
 }
 
 func errNoSlot() error {
@@ -141,28 +213,37 @@ func errNoSlot() error {
 // already has a meeting then, ...); on any error the caller must roll the
 // transaction back (on PostgreSQL a failed statement aborts it anyway).
 // The auto-scheduler's commit calls it with Initiator expo.SideScheduler.
+//
+// Its statements are plain SQL (plainsql.go), and the answer is built from
+// what it read and wrote rather than read again: the writer is the one
+// connection every booking waits for.
 func (s *Store) bookInTx(tx *gorm.DB, b booking) (expo.Meeting, error) {
-	now := s.now()
-	p, req, err := s.checkBooking(tx, b, now)
+	// Microseconds: what both databases keep, so the answer is what a later
+	// read of the meeting shows.
+	now := s.now().UTC().Truncate(time.Microsecond)
+	// The parties and the slot; the counters are the guarded statements'
+	// below, which answer in the same order as the pre-check would.
+	p, req, err := s.checkBooking(s.txQuery(tx), b, now, false)
 	if err != nil {
 		return expo.Meeting{}, err
 	}
-	slotStarts := *p.StartsAt
+	slotStarts := p.StartsAt.UTC()
 	attLangs, exLangs := splitList(p.AttendeeLangs), splitList(p.ExhibitorLangs)
 
 	// The exhibitor's capacity in the slot: one guarded increment.
-	res := tx.Exec(`UPDATE exhibitor_availability SET booked = booked + 1
+	n, err := s.txExec(tx, `UPDATE exhibitor_availability SET booked = booked + 1
 		WHERE exhibitor_id = ? AND slot_id = ? AND booked < (SELECT meeting_tables FROM exhibitors WHERE id = ?)`,
 		b.ExhibitorID, b.SlotID, b.ExhibitorID)
-	if res.Error != nil {
-		return expo.Meeting{}, res.Error
+	if err != nil {
+		return expo.Meeting{}, err
 	}
-	if res.RowsAffected == 0 {
-		var n int64
-		if err := tx.Table("exhibitor_availability").Where("exhibitor_id = ? AND slot_id = ?", b.ExhibitorID, b.SlotID).Count(&n).Error; err != nil {
+	if n == 0 {
+		var offered bool
+		if err := s.txRow(tx, `SELECT EXISTS (SELECT 1 FROM exhibitor_availability WHERE exhibitor_id = ? AND slot_id = ?)`,
+			b.ExhibitorID, b.SlotID).Scan(&offered); err != nil {
 			return expo.Meeting{}, err
 		}
-		if n == 0 {
+		if !offered {
 			return expo.Meeting{}, expo.ErrSlotNotOffered
 		}
 		return expo.Meeting{}, expo.ErrSlotTaken
@@ -174,30 +255,37 @@ func (s *Store) bookInTx(tx *gorm.DB, b booking) (expo.Meeting, error) {
 			return expo.Meeting{}, err
 		}
 	}
-	row := meetingRow{SlotID: b.SlotID, ExhibitorID: b.ExhibitorID, AttendeeID: b.AttendeeID, Initiator: string(b.Initiator),
-		Status: string(status), Message: req.Message, Language: req.Language, CreatedAt: now, UpdatedAt: now}
+	m := expo.Meeting{SlotID: b.SlotID, ExhibitorID: b.ExhibitorID, AttendeeID: b.AttendeeID, Initiator: b.Initiator,
+		Status: status, Message: req.Message, Language: req.Language, CreatedAt: now, UpdatedAt: now,
+		Start: slotStarts, End: p.EndsAt.UTC(),
+		ExhibitorSlug: p.ExhibitorSlug, ExhibitorName: p.ExhibitorName, ExhibitorLatin: p.ExhibitorLatin, ExhibitorCountry: p.ExhibitorCountry,
+		AttendeeName: p.AttendeeName, AttendeeOrganization: p.AttendeeOrg, AttendeeCountry: p.AttendeeCountry, AttendeeLanguages: attLangs}
 	if status == expo.MeetingPending {
-		exp := expo.RequestExpiry(now, slotStarts, s.mm.RequestTTL)
-		row.ExpiresAt = &exp
+		exp := expo.RequestExpiry(now, slotStarts, s.mm.RequestTTL).UTC()
+		m.ExpiresAt = &exp
 	}
-	if err := tx.Raw(`INSERT INTO meetings (slot_id, exhibitor_id, attendee_id, initiator, status, message, language, reason, expires_at, created_at, updated_at)
+	if err := s.txRow(tx, `INSERT INTO meetings (slot_id, exhibitor_id, attendee_id, initiator, status, message, language, reason, expires_at, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?) RETURNING id`,
-		row.SlotID, row.ExhibitorID, row.AttendeeID, row.Initiator, row.Status, row.Message, row.Language, row.ExpiresAt, row.CreatedAt, row.UpdatedAt).
-		Scan(&row.ID).Error; err != nil {
+		m.SlotID, m.ExhibitorID, m.AttendeeID, string(m.Initiator), string(m.Status), m.Message, m.Language, m.ExpiresAt, now, now).
+		Scan(&m.ID); err != nil {
 		if isDuplicate(tx, err) {
 			return expo.Meeting{}, expo.ErrAttendeeBusy
 		}
 		return expo.Meeting{}, err
 	}
 	if need := expo.NeedsInterpreter(attLangs, exLangs, req.Language); need.Needed {
-		if err := s.assignInterpreter(tx, row.ID, b.SlotID, need, slotStarts); err != nil {
+		id, name, err := s.assignInterpreter(tx, m.ID, b.SlotID, need, slotStarts)
+		if err != nil {
 			return expo.Meeting{}, err
 		}
+		m.InterpreterID, m.InterpreterName = &id, name
 	}
 	if status == expo.MeetingAccepted {
-		if _, err := assignTable(tx, row.ID, b.SlotID); err != nil {
+		table, err := s.assignTable(tx, m.ID, b.SlotID, nil)
+		if err != nil {
 			return expo.Meeting{}, err
 		}
+		m.TableID, m.TableNumber, m.TableArea = &table.ID, table.Number, table.Area
 	}
 	link := "/my/meetings"
 	switch b.Initiator {
@@ -214,81 +302,91 @@ func (s *Store) bookInTx(tx *gorm.DB, b booking) (expo.Meeting, error) {
 			return expo.Meeting{}, err
 		}
 	}
-	return s.meetingIn(tx, row.ID)
+	return m, nil
 }
 
-// checkBooking reads the slot, both parties and the exhibitor's capacity
-// in the slot with one statement and returns why b cannot be booked, in
-// the order bookInTx has always answered: the slot, the parties, the
-// message, a slot not offered or full, the attendee's request quota, the
-// attendee busy in the slot. Read inside the write transaction, a refusal
-// saves the guarded updates; read on the read pool before it, it saves the
-// writer (RequestMeeting). Either way a refusal was true when it was read,
-// and only the guarded updates and unique indexes of bookInTx ever book.
-func (s *Store) checkBooking(db *gorm.DB, b booking, now time.Time) (bookParty, expo.MeetingRequest, error) {
-	// The slot is joined on the left, so a missing slot still reads the
-	// parties; a missing party reads no row at all.
+// checkBooking reads the slot and both parties with one statement (q:
+// inside the write transaction or on the read pool), with the counters
+// (counted) or the names, and returns why b cannot be booked
+// (judgeBooking). Read on the read pool before the write transaction, a
+// refusal saves the writer (RequestMeeting). Either way a refusal was true
+// when it was read, and only the guarded updates and unique indexes of
+// bookInTx ever book.
+func (s *Store) checkBooking(q rowQuery, b booking, now time.Time, counted bool) (bookParty, expo.MeetingRequest, error) {
 	var p bookParty
-	err := db.Raw(`SELECT e.state AS exhibitor_state, e.country AS exhibitor_country, e.languages AS exhibitor_langs,
-			e.name AS exhibitor_name, e.auto_accept, e.meeting_tables,
-			u.role AS attendee_role, u.country AS attendee_country, u.languages AS attendee_langs, u.name AS attendee_name,
-			u.exhibitor_id AS attendee_exhibitor,
-			s.starts_at, b.restrict_country,
-			(SELECT a.booked FROM exhibitor_availability a WHERE a.exhibitor_id = e.id AND a.slot_id = ?) AS booked,
-			(SELECT q.open_requests FROM matchmaking_quota q WHERE q.user_id = u.id) AS open_requests,
-			EXISTS (SELECT 1 FROM meetings m WHERE m.attendee_id = u.id AND m.slot_id = ? AND `+openMeetingSQL+`) AS attendee_busy
-		FROM exhibitors e CROSS JOIN users u
-		LEFT JOIN slots s ON s.id = ? LEFT JOIN negotiation_blocks b ON b.id = s.block_id
-		WHERE e.id = ? AND u.id = ?`, b.SlotID, b.SlotID, b.SlotID, b.ExhibitorID, b.AttendeeID).Scan(&p).Error
+	var err error
+	if counted {
+		err = q(bookingCounted, b.SlotID, b.SlotID, b.SlotID, b.SlotID, b.ExhibitorID, b.AttendeeID).Scan(p.dest(p.countDest()...)...)
+	} else {
+		err = q(bookingNamed, b.SlotID, b.ExhibitorID, b.AttendeeID).Scan(p.dest(p.nameDest()...)...)
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, expo.MeetingRequest{}, noParty(q, b.SlotID, now)
+	}
 	if err != nil {
 		return p, expo.MeetingRequest{}, err
 	}
-	if p.ExhibitorState == "" {
-		// No such exhibitor or attendee: the slot's own answer comes first.
-		var slot struct{ StartsAt time.Time }
-		if err := db.Raw("SELECT starts_at FROM slots WHERE id = ?", b.SlotID).Scan(&slot).Error; err != nil {
-			return p, expo.MeetingRequest{}, err
-		}
-		switch {
-		case slot.StartsAt.IsZero():
-			return p, expo.MeetingRequest{}, errNoSlot()
-		case !now.Before(slot.StartsAt):
-			return p, expo.MeetingRequest{}, expo.ErrSlotPast
-		}
-		return p, expo.MeetingRequest{}, expo.ErrNotFound
+	p.Counted = counted
+	req, err := s.judgeBooking(p, b, now)
+	return p, req, err
+}
+
+// noParty answers a booking whose exhibitor or attendee does not exist:
+// the slot's own answer comes first.
+func noParty(q rowQuery, slotID int64, now time.Time) error {
+	var starts time.Time
+	err := q("SELECT starts_at FROM slots WHERE id = ?", slotID).Scan(&starts)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return errNoSlot()
+	case err != nil:
+		return err
+	case !now.Before(starts):
+		return expo.ErrSlotPast
 	}
+	return expo.ErrNotFound
+}
+
+// judgeBooking says why b cannot be booked given p, in the order bookInTx
+// has always answered: the slot, the parties, the message, then, when p
+// was counted, a slot not offered or full, the attendee's request quota,
+// the attendee busy in the slot. It returns the validated request
+// otherwise.
+func (s *Store) judgeBooking(p bookParty, b booking, now time.Time) (expo.MeetingRequest, error) {
 	if p.StartsAt == nil {
-		return p, expo.MeetingRequest{}, errNoSlot()
+		return expo.MeetingRequest{}, errNoSlot()
 	}
 	if !now.Before(*p.StartsAt) {
-		return p, expo.MeetingRequest{}, expo.ErrSlotPast
+		return expo.MeetingRequest{}, expo.ErrSlotPast
 	}
 	switch {
 	case p.ExhibitorState != string(expo.StateApproved):
-		return p, expo.MeetingRequest{}, expo.ErrNotFound
+		return expo.MeetingRequest{}, expo.ErrNotFound
 	case p.AttendeeExhibitor != nil && *p.AttendeeExhibitor == b.ExhibitorID:
-		return p, expo.MeetingRequest{}, expo.ErrOwnCompany
+		return expo.MeetingRequest{}, expo.ErrOwnCompany
 	case p.AttendeeRole != string(expo.RoleAttendee):
-		return p, expo.MeetingRequest{}, expo.ErrNotAnAttendee
+		return expo.MeetingRequest{}, expo.ErrNotAnAttendee
 	}
 	if p.RestrictCountry != nil && *p.RestrictCountry != "" && *p.RestrictCountry != p.ExhibitorCountry && *p.RestrictCountry != p.AttendeeCountry {
-		return p, expo.MeetingRequest{}, expo.ErrBlockRestricted
+		return expo.MeetingRequest{}, expo.ErrBlockRestricted
 	}
 	req, err := expo.MeetingRequest{Message: b.Message, Language: b.Language}.Validate(splitList(p.AttendeeLangs), splitList(p.ExhibitorLangs))
 	if err != nil {
-		return p, expo.MeetingRequest{}, err
+		return expo.MeetingRequest{}, err
 	}
 	switch {
+	case !p.Counted:
+		return req, nil
 	case p.Booked == nil:
-		return p, req, expo.ErrSlotNotOffered
+		return req, expo.ErrSlotNotOffered
 	case *p.Booked >= p.MeetingTables:
-		return p, req, expo.ErrSlotTaken
+		return req, expo.ErrSlotTaken
 	case s.takesQuota(b, p) && p.OpenRequests != nil && *p.OpenRequests >= int64(s.mm.OpenRequestLimit):
-		return p, req, s.errRequestLimit()
+		return req, s.errRequestLimit()
 	case p.AttendeeBusy:
-		return p, req, expo.ErrAttendeeBusy
+		return req, expo.ErrAttendeeBusy
 	}
-	return p, req, nil
+	return req, nil
 }
 
 // bookingStatus is the status a booking starts in: the scheduler's
@@ -319,50 +417,86 @@ func (s *Store) clock(t time.Time) string { return t.In(s.mm.Location).Format("2
 func (s *Store) takeQuota(tx *gorm.DB, userID int64) error {
 	// One statement: the first request creates the row, later ones count up
 	// while under the limit (an upsert whose update is guarded).
-	res := tx.Exec(`INSERT INTO matchmaking_quota (user_id, open_requests) VALUES (?, 1)
+	n, err := s.txExec(tx, `INSERT INTO matchmaking_quota (user_id, open_requests) VALUES (?, 1)
 		ON CONFLICT (user_id) DO UPDATE SET open_requests = matchmaking_quota.open_requests + 1
 		WHERE matchmaking_quota.open_requests < ?`, userID, s.mm.OpenRequestLimit)
-	if res.Error != nil {
-		return res.Error
+	if err != nil {
+		return err
 	}
-	if res.RowsAffected == 0 {
+	if n == 0 {
 		return s.errRequestLimit()
 	}
 	return nil
 }
 
+// freeTableSQL finds the lowest-numbered table free in the slot (?).
+const freeTableSQL = `SELECT t.id, t.number, t.area FROM meeting_tables t WHERE NOT EXISTS (SELECT 1 FROM meetings m
+		WHERE m.slot_id = ? AND m.table_id = t.id AND ` + openMeetingSQL + `)
+	ORDER BY t.number LIMIT 1`
+
 // assignTable gives the meeting the lowest-numbered table free in the
-// slot. The partial unique index (table_id, slot_id) is the guard: when a
+// slot; with acceptAt, the same update also accepts the pending meeting.
+// The partial unique index (table_id, slot_id) is the guard: when a
 // concurrent transaction took the same table first, the update is undone
-// to a savepoint and the next free table is tried.
-func assignTable(tx *gorm.DB, meetingID, slotID int64) (meetingTable, error) {
+// and the next free table is tried.
+func (s *Store) assignTable(tx *gorm.DB, meetingID, slotID int64, acceptAt *time.Time) (meetingTable, error) {
 	for attempt := 0; attempt < 5; attempt++ {
 		var t meetingTable
-		err := tx.Raw(`SELECT t.id, t.number, t.area FROM meeting_tables t WHERE NOT EXISTS (SELECT 1 FROM meetings m
-				WHERE m.slot_id = ? AND m.table_id = t.id AND `+openMeetingSQL+`)
-			ORDER BY t.number LIMIT 1`, slotID).Scan(&t).Error
+		err := s.txRow(tx, freeTableSQL, slotID).Scan(&t.ID, &t.Number, &t.Area)
+		if errors.Is(err, sql.ErrNoRows) {
+			return t, expo.ErrNoTableFree
+		}
 		if err != nil {
 			return t, err
 		}
-		if t.ID == 0 {
-			return t, expo.ErrNoTableFree
-		}
-		sp := "table_" + strconv.Itoa(attempt)
-		if err := tx.SavePoint(sp).Error; err != nil {
+		sp, err := s.retryPoint(tx, "table_", attempt)
+		if err != nil {
 			return t, err
 		}
-		err = tx.Exec("UPDATE meetings SET table_id = ? WHERE id = ?", t.ID, meetingID).Error
+		if acceptAt != nil {
+			_, err = s.txExec(tx, "UPDATE meetings SET status = ?, expires_at = NULL, updated_at = ?, table_id = ? WHERE id = ? AND status = ?",
+				string(expo.MeetingAccepted), *acceptAt, t.ID, meetingID, string(expo.MeetingPending))
+		} else {
+			_, err = s.txExec(tx, "UPDATE meetings SET table_id = ? WHERE id = ?", t.ID, meetingID)
+		}
 		if err == nil {
 			return t, nil
 		}
-		if !errors.Is(err, gorm.ErrDuplicatedKey) {
-			return t, err
-		}
-		if err := tx.RollbackTo(sp).Error; err != nil {
+		if err := s.retryAfter(tx, sp, err); err != nil {
 			return t, err
 		}
 	}
 	return meetingTable{}, expo.ErrNoTableFree
+}
+
+// retryPoint prepares a statement that may hit a unique index because a
+// concurrent transaction took the same row first. On PostgreSQL that
+// error aborts the whole transaction unless it is rolled back to a
+// savepoint taken before; SQLite's one writer has no concurrent
+// transaction to lose against, and a failed statement there undoes only
+// itself, so it needs no savepoint ("" then).
+func (s *Store) retryPoint(tx *gorm.DB, prefix string, attempt int) (string, error) {
+	if s.oneWriter() {
+		return "", nil
+	}
+	sp := prefix + strconv.Itoa(attempt)
+	return sp, tx.SavePoint(sp).Error
+}
+
+// oneWriter says write transactions run one at a time (SQLite: one writer
+// connection, BEGIN IMMEDIATE), so none can change rows under another.
+func (s *Store) oneWriter() bool { return s.dialect.maxWriters == 1 }
+
+// retryAfter undoes the failed statement of a retryPoint when err is a
+// unique violation, and returns err otherwise.
+func (s *Store) retryAfter(tx *gorm.DB, sp string, err error) error {
+	if !isDuplicate(tx, err) {
+		return err
+	}
+	if sp == "" {
+		return nil
+	}
+	return tx.RollbackTo(sp).Error
 }
 
 // meetingTable is the table assignTable gave a meeting.
@@ -374,33 +508,50 @@ type meetingTable struct {
 
 // assignInterpreter gives the meeting an interpreter for the pair who is
 // available in the slot and not booked then (partial unique index
-// (interpreter_id, slot_id), with the same savepoint retry as tables), or
-// refuses with "no interpreter free for A–B at HH:MM".
-func (s *Store) assignInterpreter(tx *gorm.DB, meetingID, slotID int64, need expo.InterpreterNeed, start time.Time) error {
+// (interpreter_id, slot_id), with the same retry as tables), or refuses
+// with "no interpreter free for A–B at HH:MM". It returns the
+// interpreter's id and name.
+func (s *Store) assignInterpreter(tx *gorm.DB, meetingID, slotID int64, need expo.InterpreterNeed, start time.Time) (int64, string, error) {
 	for attempt := 0; attempt < 5; attempt++ {
 		id, ok, err := freeInterpreterTx(tx, slotID, need.A, need.B)
 		if err != nil {
-			return err
+			return 0, "", err
 		}
 		if !ok {
-			return expo.ErrNoInterpreter(need.A, need.B, start.In(s.mm.Location))
+			return 0, "", expo.ErrNoInterpreter(need.A, need.B, start.In(s.mm.Location))
 		}
-		sp := "interp_" + strconv.Itoa(attempt)
-		if err := tx.SavePoint(sp).Error; err != nil {
-			return err
+		sp, err := s.retryPoint(tx, "interp_", attempt)
+		if err != nil {
+			return 0, "", err
 		}
-		err = tx.Exec("UPDATE meetings SET interpreter_id = ? WHERE id = ?", id, meetingID).Error
+		var name string
+		err = s.txRow(tx, "UPDATE meetings SET interpreter_id = ? WHERE id = ? RETURNING (SELECT name FROM interpreters WHERE id = ?)",
+			id, meetingID, id).Scan(&name)
 		if err == nil {
-			return nil
+			return id, name, nil
 		}
-		if !errors.Is(err, gorm.ErrDuplicatedKey) {
-			return err
-		}
-		if err := tx.RollbackTo(sp).Error; err != nil {
-			return err
+		if err := s.retryAfter(tx, sp, err); err != nil {
+			return 0, "", err
 		}
 	}
-	return expo.ErrNoInterpreter(need.A, need.B, start.In(s.mm.Location))
+	return 0, "", expo.ErrNoInterpreter(need.A, need.B, start.In(s.mm.Location))
+}
+
+// interpreterFree says whether an interpreter for the pair is available
+// in the slot and not booked then (the search of freeInterpreterTx), on
+// the read pool.
+func (s *Store) interpreterFree(ctx context.Context, slotID int64, need expo.InterpreterNeed) (bool, error) {
+	a, b := expo.LanguagePair(need.A, need.B)
+	if a == b || a == "" {
+		return false, nil
+	}
+	var free bool
+	err := s.readRow(ctx, `SELECT EXISTS (SELECT 1 FROM interpreters i
+		JOIN interpreter_languages l ON l.interpreter_id = i.id AND l.lang_a = ? AND l.lang_b = ?
+		JOIN interpreter_availability a ON a.interpreter_id = i.id AND a.slot_id = ?
+		WHERE NOT EXISTS (SELECT 1 FROM meetings m WHERE m.interpreter_id = i.id AND m.slot_id = ? AND `+openMeetingSQL+`))`,
+		a, b, slotID, slotID).Scan(&free)
+	return free, err
 }
 
 // notifyExhibitor notifies every representative of the exhibitor.
@@ -410,8 +561,9 @@ func (s *Store) notifyExhibitor(tx *gorm.DB, exhibitorID int64, msg string, para
 		return err
 	}
 	// One statement for all representatives.
-	return tx.Exec(`INSERT INTO notifications (user_id, message, params, link, created_at)
-		SELECT id, ?, ?, ?, ? FROM users WHERE exhibitor_id = ? ORDER BY id`, msg, string(b), link, s.now(), exhibitorID).Error
+	_, err = s.txExec(tx, `INSERT INTO notifications (user_id, message, params, link, created_at)
+		SELECT id, ?, ?, ?, ? FROM users WHERE exhibitor_id = ? ORDER BY id`, msg, string(b), link, s.now(), exhibitorID)
+	return err
 }
 
 // RequestMeeting books a request from the attendee to the exhibitor (by
@@ -419,30 +571,69 @@ func (s *Store) notifyExhibitor(tx *gorm.DB, exhibitorID int64, msg string, para
 // a table when the exhibitor auto-accepts. See bookInTx for the checks and
 // errors.
 func (s *Store) RequestMeeting(ctx context.Context, attendeeID int64, exhibitorSlug string, slotID int64, req expo.MeetingRequest) (expo.Meeting, error) {
-	// The exhibitor's id and every refusal (a full slot, the request quota,
-	// the attendee busy, ...) come from the read pool, without the writer;
-	// bookInTx checks everything again inside the transaction and books only
-	// through its guarded updates.
-	db := s.r.WithContext(ctx)
-	var exID int64
-	if err := db.Raw("SELECT id FROM exhibitors WHERE slug = ? AND state = ?", exhibitorSlug, string(expo.StateApproved)).Scan(&exID).Error; err != nil {
-		return expo.Meeting{}, dbErr(err, "request meeting")
-	}
-	if exID == 0 {
-		return expo.Meeting{}, expo.ErrNotFound
-	}
-	b := booking{AttendeeID: attendeeID, ExhibitorID: exID, SlotID: slotID, Initiator: expo.SideAttendee,
-		Message: req.Message, Language: req.Language, ActorID: attendeeID}
-	if _, _, err := s.checkBooking(db, b, s.now()); err != nil {
+	// Every refusal (a full slot, the request quota, the attendee busy, no
+	// interpreter or table free, ...) comes from the read pool, without the
+	// writer; bookInTx checks everything again inside the transaction and
+	// books only through its guarded updates.
+	b, err := s.precheckRequest(ctx, attendeeID, exhibitorSlug, slotID, req)
+	if err != nil {
 		return expo.Meeting{}, dbErr(err, "request meeting")
 	}
 	var m expo.Meeting
-	err := s.writeTx(ctx, func(tx *gorm.DB) error {
+	err = s.writeTx(ctx, func(tx *gorm.DB) error {
 		var err error
 		m, err = s.bookInTx(tx, b)
 		return err
 	})
 	return m, dbErr(err, "request meeting")
+}
+
+// precheckRequest is RequestMeeting's check on the read pool, in one
+// statement: the exhibitor by slug (an approved one, or expo.ErrNotFound),
+// then everything bookInTx would refuse, in its order, up to a free
+// interpreter and, for an exhibitor who auto-accepts, a free table. It
+// returns the booking to place.
+func (s *Store) precheckRequest(ctx context.Context, attendeeID int64, slug string, slotID int64, req expo.MeetingRequest) (booking, error) {
+	b := booking{AttendeeID: attendeeID, SlotID: slotID, Initiator: expo.SideAttendee,
+		Message: req.Message, Language: req.Language, ActorID: attendeeID}
+	now := s.now()
+	var p bookParty
+	err := s.readRow(ctx, bookingBySlug, slotID, slotID, slotID, slotID, slug, string(expo.StateApproved), attendeeID).
+		Scan(p.dest(p.countDest()...)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		// No such approved exhibitor, or no such attendee (deleted since
+		// the token was read): answered as before by the exhibitor's id.
+		if err := s.readRow(ctx, "SELECT id FROM exhibitors WHERE slug = ? AND state = ?", slug, string(expo.StateApproved)).
+			Scan(&b.ExhibitorID); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return b, expo.ErrNotFound
+			}
+			return b, err
+		}
+		_, _, err := s.checkBooking(s.readQuery(ctx), b, now, true)
+		return b, err
+	}
+	if err != nil {
+		return b, err
+	}
+	b.ExhibitorID, p.Counted = p.ExhibitorID, true
+	valid, err := s.judgeBooking(p, b, now)
+	if err != nil {
+		return b, err
+	}
+	if need := expo.NeedsInterpreter(splitList(p.AttendeeLangs), splitList(p.ExhibitorLangs), valid.Language); need.Needed {
+		free, err := s.interpreterFree(ctx, slotID, need)
+		if err != nil {
+			return b, err
+		}
+		if !free {
+			return b, expo.ErrNoInterpreter(need.A, need.B, p.StartsAt.In(s.mm.Location))
+		}
+	}
+	if bookingStatus(b, p) == expo.MeetingAccepted && !p.TableFree {
+		return b, expo.ErrNoTableFree
+	}
+	return b, nil
 }
 
 // InviteAttendee books an invitation from the exhibitor (actor is one of
@@ -474,9 +665,9 @@ func sideOf(m meetingRow, u expo.User) expo.Side {
 
 // lockMeeting reads the meeting inside tx after a no-op update of its row,
 // so concurrent answers and cancellations of one meeting queue up.
-func lockMeeting(tx *gorm.DB, id int64) (meetingRow, error) {
+func (s *Store) lockMeeting(tx *gorm.DB, id int64) (meetingRow, error) {
 	var row meetingRow
-	if err := touchMeeting(tx, id); err != nil {
+	if err := s.touchMeeting(tx, id); err != nil {
 		return row, err
 	}
 	err := tx.Take(&row, id).Error
@@ -485,12 +676,12 @@ func lockMeeting(tx *gorm.DB, id int64) (meetingRow, error) {
 
 // touchMeeting takes the meeting's row lock with a no-op update
 // (expo.ErrNotFound when there is no such meeting).
-func touchMeeting(tx *gorm.DB, id int64) error {
-	res := tx.Exec("UPDATE meetings SET updated_at = updated_at WHERE id = ?", id)
-	if res.Error != nil {
-		return res.Error
+func (s *Store) touchMeeting(tx *gorm.DB, id int64) error {
+	n, err := s.txExec(tx, "UPDATE meetings SET updated_at = updated_at WHERE id = ?", id)
+	if err != nil {
+		return err
 	}
-	if res.RowsAffected == 0 {
+	if n == 0 {
 		return expo.ErrNotFound
 	}
 	return nil
@@ -498,11 +689,15 @@ func touchMeeting(tx *gorm.DB, id int64) error {
 
 // lockMeetingView is lockMeeting that reads the meeting's full view
 // instead, one statement less on the writer for callers that need both.
+// SQLite's one writer needs no row lock: no other transaction runs until
+// this one ends, so the view is read without the no-op update.
 func (s *Store) lockMeetingView(tx *gorm.DB, id int64) (meetingRow, expo.Meeting, error) {
-	if err := touchMeeting(tx, id); err != nil {
-		return meetingRow{}, expo.Meeting{}, err
+	if !s.oneWriter() {
+		if err := s.touchMeeting(tx, id); err != nil {
+			return meetingRow{}, expo.Meeting{}, err
+		}
 	}
-	m, err := s.meetingIn(tx, id)
+	m, err := s.meetingIn(s.txQuery(tx), id)
 	if err != nil {
 		return meetingRow{}, expo.Meeting{}, err
 	}
@@ -519,6 +714,11 @@ func (s *Store) AnswerMeeting(ctx context.Context, id int64, u expo.User, accept
 	reason, err := expo.ValidateReason(reason)
 	if err != nil {
 		return expo.Meeting{}, err
+	}
+	if accept {
+		if err := s.precheckAccept(ctx, id, u); err != nil {
+			return expo.Meeting{}, dbErr(err, "answer meeting")
+		}
 	}
 	var m expo.Meeting
 	err = s.writeTx(ctx, func(tx *gorm.DB) error {
@@ -547,18 +747,15 @@ func (s *Store) AnswerMeeting(ctx context.Context, id int64, u expo.User, accept
 		m = cur
 		m.UpdatedAt = now
 		if accept {
-			if err := tx.Exec("UPDATE meetings SET status = ?, expires_at = NULL, updated_at = ? WHERE id = ? AND status = ?",
-				string(expo.MeetingAccepted), now, id, string(expo.MeetingPending)).Error; err != nil {
+			// One update accepts the meeting and gives it its table.
+			table, err := s.assignTable(tx, id, row.SlotID, &now)
+			if err != nil {
 				return err
 			}
 			if row.Initiator == string(expo.SideAttendee) {
-				if err := releaseQuota(tx, row.AttendeeID); err != nil {
+				if err := s.releaseQuota(tx, row.AttendeeID); err != nil {
 					return err
 				}
-			}
-			table, err := assignTable(tx, id, row.SlotID)
-			if err != nil {
-				return err
 			}
 			if err := s.notifyOther(tx, row, side, "meeting.notify.accepted", cur); err != nil {
 				return err
@@ -578,6 +775,46 @@ func (s *Store) AnswerMeeting(ctx context.Context, id int64, u expo.User, accept
 		return nil
 	})
 	return m, dbErr(err, "answer meeting")
+}
+
+// precheckAccept answers on the read pool, in AnswerMeeting's order, what
+// accepting the meeting would refuse: someone else's meeting, an answer
+// that is not u's to give, and no table free in the slot (the usual
+// answer when the negotiation area is full, which would otherwise take
+// the writer for a transaction that only rolls back). A request past its
+// deadline passes: the transaction closes it. The transaction checks all
+// of it again.
+func (s *Store) precheckAccept(ctx context.Context, id int64, u expo.User) error {
+	var m expo.Meeting
+	var initiator, status string
+	var tableFree bool
+	err := s.readRow(ctx, `SELECT m.exhibitor_id, m.attendee_id, m.initiator, m.status, m.expires_at, s.starts_at,
+			EXISTS (SELECT 1 FROM meeting_tables t WHERE NOT EXISTS (SELECT 1 FROM meetings o
+				WHERE o.slot_id = m.slot_id AND o.table_id = t.id AND o.status IN ('pending', 'accepted')))
+		FROM meetings m JOIN slots s ON s.id = m.slot_id WHERE m.id = ?`, id).
+		Scan(&m.ExhibitorID, &m.AttendeeID, &initiator, &status, &m.ExpiresAt, &m.Start, &tableFree)
+	if errors.Is(err, sql.ErrNoRows) {
+		return expo.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	m.Initiator, m.Status = expo.Side(initiator), expo.MeetingStatus(status)
+	side := sideOf(meetingRow{AttendeeID: m.AttendeeID, ExhibitorID: m.ExhibitorID}, u)
+	if side == "" {
+		return expo.ErrNotFound
+	}
+	now := s.now()
+	if m.Expired(now) {
+		return nil
+	}
+	if err := m.CheckAnswer(side, now); err != nil {
+		return err
+	}
+	if !tableFree {
+		return expo.ErrNoTableFree
+	}
+	return nil
 }
 
 // CancelMeeting cancels an open meeting that has not started, by either
@@ -609,7 +846,7 @@ func (s *Store) CancelMeeting(ctx context.Context, id int64, u expo.User, reason
 		if err := s.notifyOther(tx, row, side, "meeting.notify.cancelled", cur); err != nil {
 			return err
 		}
-		m, err = s.meetingIn(tx, id)
+		m, err = s.meetingIn(s.txQuery(tx), id)
 		return err
 	})
 	return m, dbErr(err, "cancel meeting")
@@ -620,26 +857,27 @@ func (s *Store) CancelMeeting(ctx context.Context, id int64, u expo.User, reason
 // pending request it sent) and the table. The status change is guarded
 // (WHERE status is still the one read), so a meeting is freed once.
 func (s *Store) closeMeeting(tx *gorm.DB, row meetingRow, to expo.MeetingStatus, by *int64, reason string) error {
-	res := tx.Exec("UPDATE meetings SET status = ?, reason = ?, closed_by = ?, table_id = NULL, updated_at = ? WHERE id = ? AND status = ?",
+	n, err := s.txExec(tx, "UPDATE meetings SET status = ?, reason = ?, closed_by = ?, table_id = NULL, updated_at = ? WHERE id = ? AND status = ?",
 		string(to), reason, by, s.now(), row.ID, row.Status)
-	if res.Error != nil {
-		return res.Error
+	if err != nil {
+		return err
 	}
-	if res.RowsAffected == 0 {
+	if n == 0 {
 		return expo.ErrMeetingClosed
 	}
-	if err := tx.Exec("UPDATE exhibitor_availability SET booked = booked - 1 WHERE exhibitor_id = ? AND slot_id = ? AND booked > 0",
-		row.ExhibitorID, row.SlotID).Error; err != nil {
+	if _, err := s.txExec(tx, "UPDATE exhibitor_availability SET booked = booked - 1 WHERE exhibitor_id = ? AND slot_id = ? AND booked > 0",
+		row.ExhibitorID, row.SlotID); err != nil {
 		return err
 	}
 	if row.Status == string(expo.MeetingPending) && row.Initiator == string(expo.SideAttendee) {
-		return releaseQuota(tx, row.AttendeeID)
+		return s.releaseQuota(tx, row.AttendeeID)
 	}
 	return nil
 }
 
-func releaseQuota(tx *gorm.DB, userID int64) error {
-	return tx.Exec("UPDATE matchmaking_quota SET open_requests = open_requests - 1 WHERE user_id = ? AND open_requests > 0", userID).Error
+func (s *Store) releaseQuota(tx *gorm.DB, userID int64) error {
+	_, err := s.txExec(tx, "UPDATE matchmaking_quota SET open_requests = open_requests - 1 WHERE user_id = ? AND open_requests > 0", userID)
+	return err
 }
 
 // notifyOther tells the other side of the meeting what side did.
@@ -667,14 +905,14 @@ func (s *Store) ExpireRequests(ctx context.Context, now time.Time) (int, error) 
 	n := 0
 	for _, id := range ids {
 		err := s.writeTx(ctx, func(tx *gorm.DB) error {
-			row, err := lockMeeting(tx, id)
+			row, err := s.lockMeeting(tx, id)
 			if err != nil {
 				return err
 			}
 			if row.Status != string(expo.MeetingPending) || row.ExpiresAt == nil || row.ExpiresAt.After(now) {
 				return expo.ErrMeetingClosed // answered meanwhile
 			}
-			cur, err := s.meetingIn(tx, id)
+			cur, err := s.meetingIn(s.txQuery(tx), id)
 			if err != nil {
 				return err
 			}
@@ -756,13 +994,25 @@ func (v meetingView) meeting() expo.Meeting {
 	return m
 }
 
-func (s *Store) meetingIn(db *gorm.DB, id int64) (expo.Meeting, error) {
+// dest lists the fields of v for scanning meetingSelect's columns.
+func (v *meetingView) dest() []any {
+	return []any{&v.ID, &v.SlotID, &v.ExhibitorID, &v.AttendeeID, &v.Initiator, &v.Status, &v.Message, &v.Language,
+		&v.Reason, &v.ExpiresAt, &v.CreatedAt, &v.UpdatedAt, &v.StartsAt, &v.EndsAt,
+		&v.TableID, &v.TableNumber, &v.TableArea, &v.InterpreterID, &v.InterpreterName,
+		&v.ExhibitorSlug, &v.ExhibitorName, &v.ExhibitorLatin, &v.ExhibitorCountry,
+		&v.AttendeeName, &v.AttendeeOrganization, &v.AttendeeCountry, &v.AttendeeLanguages}
+}
+
+// meetingIn reads one meeting's view through q (plain SQL: every answer
+// and cancellation reads it on the writer).
+func (s *Store) meetingIn(q rowQuery, id int64) (expo.Meeting, error) {
 	var v meetingView
-	if err := db.Raw(meetingSelect+" WHERE m.id = ?", id).Scan(&v).Error; err != nil {
-		return expo.Meeting{}, err
-	}
-	if v.ID == 0 {
+	err := q(meetingSelect+" WHERE m.id = ?", id).Scan(v.dest()...)
+	if errors.Is(err, sql.ErrNoRows) {
 		return expo.Meeting{}, expo.ErrNotFound
+	}
+	if err != nil {
+		return expo.Meeting{}, err
 	}
 	return v.meeting(), nil
 }
@@ -770,7 +1020,7 @@ func (s *Store) meetingIn(db *gorm.DB, id int64) (expo.Meeting, error) {
 // Meeting returns a meeting the user is a side of; anyone else's is
 // expo.ErrNotFound.
 func (s *Store) Meeting(ctx context.Context, id int64, u expo.User) (expo.Meeting, error) {
-	m, err := s.meetingIn(s.r.WithContext(ctx), id)
+	m, err := s.meetingIn(s.readQuery(ctx), id)
 	if err != nil {
 		return expo.Meeting{}, dbErr(err, "read meeting")
 	}

@@ -666,3 +666,183 @@ func TestRawInsertDuplicateRecognised(t *testing.T) {
 		}
 	})
 }
+
+// TestBookingAnswerMatchesStoredMeeting: a booking builds its answer from
+// what it read and wrote (no second read on the writer); that answer must
+// be what a fresh read of the meeting shows, field for field.
+func TestBookingAnswerMatchesStoredMeeting(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		f := newMatchmaking(t, st, "Echo Co", 3, 3)
+		if err := st.SetExhibitorMeetingSettings(ctx, f.ex.ID, store.MeetingSettings{Tables: 3}); err != nil {
+			t.Fatal(err)
+		}
+		auto := newMatchmaking(t, st, "Auto Echo Co", 3, 3)
+		if err := st.SetExhibitorMeetingSettings(ctx, auto.ex.ID, store.MeetingSettings{Tables: 3, AutoAccept: true}); err != nil {
+			t.Fatal(err)
+		}
+		// A Russian speaker and a Korean and English exhibitor need an
+		// interpreter.
+		if err := st.MMTestExhibitorLangs(ctx, auto.ex.ID, "KR", "ko", "en"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.MMTestInterpreter(ctx, "Echo Interpreter", "ko", "ru", auto.slots[1].ID); err != nil {
+			t.Fatal(err)
+		}
+		en := mmAttendees(t, st, "echo", 3, "CN", "en")
+		ru := mmAttendees(t, st, "echoru", 1, "RU", "ru")
+		for _, tt := range []struct {
+			name string
+			book func() (expo.Meeting, error)
+			want expo.MeetingStatus
+		}{
+			{"a pending request, with its deadline", func() (expo.Meeting, error) {
+				return st.RequestMeeting(ctx, en[0].ID, f.ex.Slug, f.slots[0].ID, expo.MeetingRequest{Language: "en", Message: " Hello\r\nthere "})
+			}, expo.MeetingPending},
+			{"an auto-accepted request, with its table", func() (expo.Meeting, error) {
+				return st.RequestMeeting(ctx, en[1].ID, auto.ex.Slug, auto.slots[0].ID, expo.MeetingRequest{Language: "en"})
+			}, expo.MeetingAccepted},
+			{"with an interpreter", func() (expo.Meeting, error) {
+				return st.RequestMeeting(ctx, ru[0].ID, auto.ex.Slug, auto.slots[1].ID, expo.MeetingRequest{Language: "ru"})
+			}, expo.MeetingAccepted},
+			{"an invitation", func() (expo.Meeting, error) {
+				return st.InviteAttendee(ctx, f.ex.ID, f.rep.ID, en[2].ID, f.slots[1].ID, expo.MeetingRequest{Language: "en", Message: "Come by"})
+			}, expo.MeetingPending},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				got, err := tt.book()
+				if err != nil || got.Status != tt.want {
+					t.Fatalf("booking: %+v %v", got, err)
+				}
+				stored, err := st.Meeting(ctx, got.ID, expo.User{ID: got.AttendeeID, Role: expo.RoleAttendee})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, stored) {
+					t.Errorf("answer %+v\nstored %+v", got, stored)
+				}
+			})
+		}
+		checkBooked(t, st)
+	})
+}
+
+// TestReadPoolRefusals: refusals the read pool answers before the write
+// transaction (no table free for an exhibitor who auto-accepts, no table
+// free to accept a request) give the transaction's answer and write
+// nothing.
+func TestReadPoolRefusals(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		// One table in the negotiation area, taken by the first meeting.
+		f := newMatchmaking(t, st, "Full Co", 2, 1)
+		if err := st.SetExhibitorMeetingSettings(ctx, f.ex.ID, store.MeetingSettings{Tables: 1, AutoAccept: true}); err != nil {
+			t.Fatal(err)
+		}
+		g := newMatchmaking(t, st, "Waiting Co", 2, 1)
+		as := mmAttendees(t, st, "full", 3, "CN", "en")
+		if _, err := st.RequestMeeting(ctx, as[0].ID, f.ex.Slug, f.slots[0].ID, expo.MeetingRequest{Language: "en"}); err != nil {
+			t.Fatal(err)
+		}
+		pending, err := st.RequestMeeting(ctx, as[1].ID, g.ex.Slug, g.slots[0].ID, expo.MeetingRequest{Language: "en"})
+		if err != nil || pending.Status != expo.MeetingPending {
+			t.Fatalf("request: %+v %v", pending, err)
+		}
+		if err := st.SetExhibitorMeetingSettings(ctx, g.ex.ID, store.MeetingSettings{Tables: 2, AutoAccept: true}); err != nil {
+			t.Fatal(err)
+		}
+		meetings := func() int64 { return st.AppTestCountWhere(ctx, "meetings", "1 = 1") }
+		notes := func() int64 { return st.AppTestCountWhere(ctx, "notifications", "1 = 1") }
+		before, notesBefore := meetings(), notes()
+
+		t.Run("auto-accept with no table free", func(t *testing.T) {
+			_, err := st.RequestMeeting(ctx, as[2].ID, g.ex.Slug, g.slots[0].ID, expo.MeetingRequest{Language: "en"})
+			wantErrMsg(t, err, expo.CodeConflict, "meeting.error.no_table")
+			if q := st.MMTestQuota(ctx, as[2].ID); q != 0 {
+				t.Errorf("quota = %d, want 0", q)
+			}
+		})
+		t.Run("accepting with no table free", func(t *testing.T) {
+			_, err := st.AnswerMeeting(ctx, pending.ID, g.rep, true, "")
+			wantErrMsg(t, err, expo.CodeConflict, "meeting.error.no_table")
+			m, err := st.Meeting(ctx, pending.ID, g.rep)
+			if err != nil || m.Status != expo.MeetingPending || m.TableID != nil {
+				t.Fatalf("meeting after refusal: %+v %v", m, err)
+			}
+			if q := st.MMTestQuota(ctx, as[1].ID); q != 1 {
+				t.Errorf("quota = %d, want 1", q)
+			}
+		})
+		t.Run("the requester still cannot accept", func(t *testing.T) {
+			_, err := st.AnswerMeeting(ctx, pending.ID, as[1], true, "")
+			wantErrMsg(t, err, expo.CodeForbidden, "meeting.error.not_your_turn")
+		})
+		t.Run("an unknown meeting", func(t *testing.T) {
+			_, err := st.AnswerMeeting(ctx, pending.ID+1000, g.rep, true, "")
+			wantErrMsg(t, err, expo.CodeNotFound, "error.not_found")
+		})
+		if meetings() != before || notes() != notesBefore {
+			t.Errorf("refusals wrote: meetings %d → %d, notifications %d → %d", before, meetings(), notesBefore, notes())
+		}
+		checkBooked(t, st)
+
+		t.Run("declining still works and frees the slot", func(t *testing.T) {
+			m, err := st.AnswerMeeting(ctx, pending.ID, g.rep, false, "Busy")
+			if err != nil || m.Status != expo.MeetingDeclined {
+				t.Fatalf("decline: %+v %v", m, err)
+			}
+			if q := st.MMTestQuota(ctx, as[1].ID); q != 0 {
+				t.Errorf("quota = %d, want 0", q)
+			}
+		})
+		checkBooked(t, st)
+	})
+}
+
+// TestInvitationRefusals: an invitation has no read-pool pre-check; the
+// write transaction reads the parties only and leaves the counters to its
+// guarded statements, which must give the same answers in the same order.
+func TestInvitationRefusals(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		f := newMatchmaking(t, st, "Invite Co", 4, 3)
+		other := newMatchmaking(t, st, "Invite Other Co", 4, 3)
+		a := mmAttendees(t, st, "inv", 3, "CN", "en")
+		if _, err := st.SetAvailability(ctx, f.ex.ID, []int64{f.slots[3].ID}, false); err != nil {
+			t.Fatal(err)
+		}
+		// slots[1] full (one table), a[1] busy in slots[2] with the other exhibitor.
+		if _, err := st.InviteAttendee(ctx, f.ex.ID, f.rep.ID, a[0].ID, f.slots[1].ID, expo.MeetingRequest{Language: "en"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.RequestMeeting(ctx, a[1].ID, other.ex.Slug, other.slots[2].ID, expo.MeetingRequest{Language: "en"}); err != nil {
+			t.Fatal(err)
+		}
+		meetings := st.AppTestCount(ctx, "meetings")
+		for _, c := range []struct {
+			name     string
+			attendee int64
+			slot     int64
+			lang     string
+			code     expo.Code
+			msg      string
+		}{
+			{"not available", a[2].ID, f.slots[3].ID, "en", expo.CodeConflict, "meeting.error.not_available"},
+			{"no such slot", a[2].ID, 999999, "en", expo.CodeNotFound, "error.form"},
+			{"no such attendee", 999999, f.slots[0].ID, "en", expo.CodeNotFound, "error.not_found"},
+			{"not an attendee", other.rep.ID, f.slots[0].ID, "en", expo.CodeForbidden, "meeting.error.not_attendee"},
+			{"language nobody speaks", a[2].ID, f.slots[0].ID, "fr", expo.CodeInvalid, "error.form"},
+			{"slot taken", a[2].ID, f.slots[1].ID, "en", expo.CodeConflict, "meeting.error.slot_taken"},
+			{"attendee busy", a[1].ID, f.slots[2].ID, "en", expo.CodeConflict, "meeting.error.attendee_busy"},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				_, err := st.InviteAttendee(ctx, f.ex.ID, f.rep.ID, c.attendee, c.slot, expo.MeetingRequest{Language: c.lang})
+				wantErrMsg(t, err, c.code, c.msg)
+				if n := st.AppTestCount(ctx, "meetings"); n != meetings {
+					t.Fatalf("%d meetings, want %d", n, meetings)
+				}
+				checkBooked(t, st)
+			})
+		}
+	})
+}

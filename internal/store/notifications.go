@@ -33,8 +33,9 @@ func (s *Store) notify(tx *gorm.DB, userID int64, message string, params map[str
 	if err != nil {
 		return err
 	}
-	return tx.Exec("INSERT INTO notifications (user_id, message, params, link, created_at) VALUES (?, ?, ?, ?, ?)",
-		userID, message, string(b), link, s.now()).Error
+	_, err = s.txExec(tx, "INSERT INTO notifications (user_id, message, params, link, created_at) VALUES (?, ?, ?, ?, ?)",
+		userID, message, string(b), link, s.now())
+	return err
 }
 
 // Notifications lists a user's notifications, newest first, at most limit.
