@@ -53,10 +53,13 @@ func SortAgenda(items []AgendaItem) {
 
 type agendaOrder []AgendaItem
 
-func (o agendaOrder) Len() int      { return len(o) }
-func (o agendaOrder) Swap(i, j int) { o[i], o[j] = o[j], o[i] }
-func (o agendaOrder) Less(i, j int) bool {
-	a, b := &o[i], &o[j]
+func (o agendaOrder) Len() int           { return len(o) }
+func (o agendaOrder) Swap(i, j int)      { o[i], o[j] = o[j], o[i] }
+func (o agendaOrder) Less(i, j int) bool { return AgendaBefore(&o[i], &o[j]) }
+
+// AgendaBefore reports whether a comes before b in SortAgenda's order, for
+// callers that merge lists already in that order instead of sorting.
+func AgendaBefore(a, b *AgendaItem) bool {
 	if c := a.StartsAt.Compare(b.StartsAt); c != 0 {
 		return c < 0
 	}

@@ -6,7 +6,7 @@ import (
 	"database/sql"
 	"encoding/base32"
 	"errors"
-	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -52,7 +52,19 @@ func (s *Store) Agenda(ctx context.Context, userID int64) ([]expo.AgendaItem, er
 	if err := rows.Err(); err != nil {
 		return nil, dbErr(err, "read agenda")
 	}
-	return s.withAgendaMeetings(ctx, userID, items)
+	rows.Close()
+	u := expo.User{ID: userID}
+	err = s.readRow(ctx, "SELECT role, exhibitor_id FROM users WHERE id = ?", userID).Scan(&u.Role, &u.ExhibitorID)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, dbErr(err, "read agenda")
+	}
+	meetings, err := s.agendaMeetings(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	items = append(items, meetings...)
+	expo.SortAgenda(items)
+	return items, nil
 }
 
 // The agenda's reads scan with database/sql into locals rather than through
@@ -75,108 +87,87 @@ func scanAgendaSession(rows *sql.Rows, it *expo.AgendaItem, extra ...any) error 
 }
 
 // AgendaProgramme is the half of every personal agenda that all users
-// share: the sessions of the published forums, as agenda items by forum.
-// Callers may keep one for a while and pass it to AgendaFor for many users;
-// it is read-only.
+// share: the sessions of the published forums, as agenda items in agenda
+// order. Callers may keep one for a while and pass it to AgendaFor for many
+// users; it is read-only.
 type AgendaProgramme struct {
-	sessions map[int64][]expo.AgendaItem
+	sessions []expo.AgendaItem
+	perForum map[int64]int // sessions by forum
 }
 
-// AgendaProgramme reads the sessions of the published forums for AgendaFor,
-// each forum's in agenda order (so a user's agenda is a few sorted runs).
+// AgendaProgramme reads the sessions of the published forums for AgendaFor.
 func (s *Store) AgendaProgramme(ctx context.Context) (AgendaProgramme, error) {
 	rows, err := s.r.WithContext(ctx).Raw(`SELECT ` + agendaSessionColumns + `
 		FROM forums f
 		JOIN forum_sessions fs ON fs.forum_id = f.id
 		JOIN rooms rm ON rm.id = fs.room_id
-		WHERE f.published
-		ORDER BY fs.starts_at, fs.ends_at, fs.id`).Rows()
+		WHERE f.published`).Rows()
 	if err != nil {
 		return AgendaProgramme{}, dbErr(err, "read agenda programme")
 	}
 	defer rows.Close()
-	p := AgendaProgramme{sessions: map[int64][]expo.AgendaItem{}}
+	p := AgendaProgramme{perForum: map[int64]int{}}
 	for rows.Next() {
 		var it expo.AgendaItem
 		if err := scanAgendaSession(rows, &it); err != nil {
 			return AgendaProgramme{}, dbErr(err, "read agenda programme")
 		}
-		p.sessions[it.ForumID] = append(p.sessions[it.ForumID], it)
+		p.sessions = append(p.sessions, it)
+		p.perForum[it.ForumID]++
 	}
 	if err := rows.Err(); err != nil {
 		return AgendaProgramme{}, dbErr(err, "read agenda programme")
 	}
+	// Sorted here, once for many agendas, so that AgendaFor only merges.
+	expo.SortAgenda(p.sessions)
 	return p, nil
 }
 
-// AgendaFor is Agenda with the forum sessions taken from p: only the user's
-// registrations and meetings are read. A forum published or unpublished
-// after p was read shows as it was in p.
-func (s *Store) AgendaFor(ctx context.Context, userID int64, p AgendaProgramme) ([]expo.AgendaItem, error) {
-	ctx = s.statementCtx(ctx)
-	rows, err := s.r.WithContext(ctx).Raw(`SELECT r.forum_id, r.status,
-			CASE WHEN r.status = ? THEN (SELECT COUNT(*) FROM forum_registrations w
-				WHERE w.forum_id = r.forum_id AND w.status = ? AND w.id <= r.id) ELSE 0 END AS position
-		FROM forum_registrations r WHERE r.user_id = ?`,
-		string(expo.RegistrationWaitlisted), string(expo.RegistrationWaitlisted), userID).Rows()
-	if err != nil {
-		return nil, dbErr(err, "read agenda")
-	}
-	defer rows.Close()
-	type registration struct {
-		forumID  int64
-		status   string
-		position int
-	}
-	var (
-		regs     []registration
-		sessions int
-	)
-	for rows.Next() {
-		var r registration
-		if err := rows.Scan(&r.forumID, &r.status, &r.position); err != nil {
-			return nil, dbErr(err, "read agenda")
-		}
-		regs = append(regs, r)
-		sessions += len(p.sessions[r.forumID])
-	}
-	if err := rows.Err(); err != nil {
-		return nil, dbErr(err, "read agenda")
-	}
-	items := make([]expo.AgendaItem, 0, sessions+4) // room for a few meetings
-	for _, r := range regs {
-		for _, it := range p.sessions[r.forumID] {
-			it.Status, it.Position = expo.RegistrationStatus(r.status), r.position
-			items = append(items, it)
-		}
-	}
-	return s.withAgendaMeetings(ctx, userID, items)
-}
+// agendaRegistrationsSQL reads a user's forum registrations, each with
+// its place on the waitlist: 0 for a confirmed seat. It takes the user's id.
+const agendaRegistrationsSQL = `SELECT r.forum_id,
+		CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM forum_registrations w
+			WHERE w.forum_id = r.forum_id AND w.status = 'waitlisted' AND w.id <= r.id) ELSE 0 END
+	FROM forum_registrations r WHERE r.user_id = ?`
 
-// withAgendaMeetings adds the user's open meetings to the forum sessions
-// and sorts the agenda: an attendee's own meetings, an exhibitor
-// representative's company's (the other party's name as title, the table
-// as room).
-func (s *Store) withAgendaMeetings(ctx context.Context, userID int64, items []expo.AgendaItem) ([]expo.AgendaItem, error) {
-	// One branch per side, each on its own index (meetings by attendee, by
-	// exhibitor): a single join with an OR between the sides made SQLite
-	// read every open meeting of the expo for each agenda (BENCHMARKS.md).
-	const side = `SELECT m.id, m.status, s.starts_at, s.ends_at, m.language, m.updated_at,
-			CASE WHEN m.attendee_id = me.id THEN e.name ELSE u.name END AS party,
-			t.number AS table_number, t.area AS table_area
-		FROM users me
-		JOIN meetings m ON %s
-		JOIN slots s ON s.id = m.slot_id
-		JOIN exhibitors e ON e.id = m.exhibitor_id
-		JOIN users u ON u.id = m.attendee_id
-		LEFT JOIN meeting_tables t ON t.id = m.table_id
-		WHERE me.id = ? AND me.role = ? AND m.status IN ?`
-	rows, err := s.r.WithContext(ctx).Raw(fmt.Sprintf(side, "m.attendee_id = me.id")+" UNION ALL "+fmt.Sprintf(side, "m.exhibitor_id = me.exhibitor_id"),
-		userID, string(expo.RoleAttendee), openStatuses, userID, string(expo.RoleExhibitor), openStatuses).Rows()
+// The agenda's meetings, read for the side the user is on: an attendee's
+// own, an exhibitor representative's company's, each on its own index
+// (meetings by attendee, by exhibitor), with the other party's name and the
+// table. Each takes one id. On SQLite every column of every row is a few
+// calls into C, the largest part of these reads (load benchmark profiles),
+// so they select only what an agenda item holds.
+const (
+	agendaMeetingColumns = `m.id, m.status, s.starts_at, s.ends_at, m.language, m.updated_at`
+	agendaMeetingJoins   = `JOIN slots s ON s.id = m.slot_id
+		LEFT JOIN meeting_tables t ON t.id = m.table_id`
+	agendaAttendeeMeetingsSQL = `SELECT ` + agendaMeetingColumns + `, e.name, t.number, t.area
+		FROM meetings m JOIN exhibitors e ON e.id = m.exhibitor_id ` + agendaMeetingJoins + `
+		WHERE m.attendee_id = ? AND ` + openMeetingSQL
+	agendaExhibitorMeetingsSQL = `SELECT ` + agendaMeetingColumns + `, u.name, t.number, t.area
+		FROM meetings m JOIN users u ON u.id = m.attendee_id ` + agendaMeetingJoins + `
+		WHERE m.exhibitor_id = ? AND ` + openMeetingSQL
+)
+
+// agendaMeetings reads u's open meetings (u's Role and ExhibitorID say
+// which) in agenda order; organizers have none.
+func (s *Store) agendaMeetings(ctx context.Context, u expo.User) ([]expo.AgendaItem, error) {
+	var (
+		rows *sql.Rows
+		err  error
+	)
+	switch {
+	case u.Role == expo.RoleAttendee:
+		rows, err = s.readRows(ctx, agendaAttendeeMeetingsSQL, u.ID)
+	case u.Role == expo.RoleExhibitor && u.ExhibitorID != nil:
+		rows, err = s.readRows(ctx, agendaExhibitorMeetingsSQL, *u.ExhibitorID)
+	default:
+		return nil, nil
+	}
 	if err != nil {
 		return nil, dbErr(err, "read agenda meetings")
 	}
 	defer rows.Close()
+	var items []expo.AgendaItem
 	for rows.Next() {
 		var (
 			it          = expo.AgendaItem{Kind: expo.AgendaMeeting}
@@ -202,6 +193,63 @@ func (s *Store) withAgendaMeetings(ctx context.Context, userID int64, items []ex
 	}
 	expo.SortAgenda(items)
 	return items, nil
+}
+
+// AgendaFor is Agenda for u (its ID, Role and ExhibitorID), with the forum
+// sessions taken from p: only the user's registrations and meetings are
+// read. A forum published or unpublished after p was read shows as it was
+// in p.
+func (s *Store) AgendaFor(ctx context.Context, u expo.User, p AgendaProgramme) ([]expo.AgendaItem, error) {
+	rows, err := s.readRows(ctx, agendaRegistrationsSQL, u.ID)
+	if err != nil {
+		return nil, dbErr(err, "read agenda")
+	}
+	defer rows.Close()
+	type registration struct {
+		forumID, position int64
+	}
+	var regs []registration
+	for rows.Next() {
+		var r registration
+		if err := rows.Scan(&r.forumID, &r.position); err != nil {
+			return nil, dbErr(err, "read agenda")
+		}
+		regs = append(regs, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, dbErr(err, "read agenda")
+	}
+	rows.Close()
+	meetings, err := s.agendaMeetings(ctx, u)
+	if err != nil || len(regs) == 0 {
+		return meetings, err
+	}
+	// The programme is in agenda order, so the user's sessions are too, and
+	// the meetings merge in: no sort of the whole agenda.
+	n := len(meetings)
+	for _, r := range regs {
+		n += p.perForum[r.forumID]
+	}
+	items := make([]expo.AgendaItem, 0, n)
+	m := 0
+	for i := range p.sessions {
+		ss := &p.sessions[i]
+		k := slices.IndexFunc(regs, func(r registration) bool { return r.forumID == ss.ForumID })
+		if k < 0 {
+			continue
+		}
+		for m < len(meetings) && expo.AgendaBefore(&meetings[m], ss) {
+			items = append(items, meetings[m])
+			m++
+		}
+		items = append(items, *ss)
+		it := &items[len(items)-1]
+		it.Status, it.Position = expo.RegistrationConfirmed, int(regs[k].position)
+		if it.Position > 0 {
+			it.Status = expo.RegistrationWaitlisted
+		}
+	}
+	return append(items, meetings[m:]...), nil
 }
 
 // Calendar feeds: a secret URL per user that calendar apps subscribe to.
@@ -247,7 +295,7 @@ func (s *Store) RotateCalendarFeed(ctx context.Context, userID int64) (string, e
 // CalendarFeedOf tells whether the user has a feed URL; ok is false when
 // there is none.
 func (s *Store) CalendarFeedOf(ctx context.Context, userID int64) (feed CalendarFeed, ok bool, err error) {
-	err = s.r.WithContext(s.statementCtx(ctx)).Raw("SELECT created_at FROM calendar_feeds WHERE user_id = ?", userID).Row().Scan(&feed.CreatedAt)
+	err = s.readRow(ctx, "SELECT created_at FROM calendar_feeds WHERE user_id = ?", userID).Scan(&feed.CreatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return CalendarFeed{}, false, nil
 	}

@@ -117,7 +117,11 @@ func TestAgenda(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := st.AgendaFor(ctx, userID, p)
+			u, err := st.User(ctx, userID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := st.AgendaFor(ctx, u, p)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -171,7 +175,11 @@ func TestAgenda(t *testing.T) {
 			sameAgenda(t, after, users[0])
 			// A programme read before the change shows the forum until it
 			// is read again (the read cache's time to live).
-			if stale, err := st.AgendaFor(ctx, users[0], before); err != nil || len(stale) != 3 {
+			u, err := st.User(ctx, users[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stale, err := st.AgendaFor(ctx, u, before); err != nil || len(stale) != 3 {
 				t.Errorf("with the earlier programme: %d items, %v; want the 3 sessions it had", len(stale), err)
 			}
 		})

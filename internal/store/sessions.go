@@ -46,9 +46,9 @@ func (ss Sessions) FindCtx(ctx context.Context, token string) ([]byte, bool, err
 		data   []byte
 		expiry int64
 	)
-	// Scanned without GORM's reflection: every page view of a logged-in
-	// user reads its session.
-	err := ss.s.r.Raw("SELECT data, expiry FROM sessions WHERE token = ? AND expiry > ?", token, ss.s.now().Unix()).Row().Scan(&data, &expiry)
+	// Plain SQL (plainsql.go): every page view of a logged-in user reads
+	// its session.
+	err := ss.s.readRow(context.Background(), "SELECT data, expiry FROM sessions WHERE token = ? AND expiry > ?", token, ss.s.now().Unix()).Scan(&data, &expiry)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}

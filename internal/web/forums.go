@@ -251,7 +251,7 @@ func (s *Server) handleForumCancel(c echo.Context) error {
 // progAgendaView loads the viewer's agenda.
 func (s *Server) progAgendaView(c echo.Context, u expo.User) (pages.AgendaView, error) {
 	ctx := c.Request().Context()
-	items, err := s.agendaItems(ctx, u.ID)
+	items, err := s.agendaItems(ctx, u)
 	if err != nil {
 		return pages.AgendaView{}, err
 	}
@@ -269,15 +269,15 @@ func (s *Server) progAgendaView(c echo.Context, u expo.User) (pages.AgendaView, 
 // the published forums (the same for every user) come from it and only the
 // user's registrations and meetings are read; the agenda itself is never
 // kept, every user's is personal.
-func (s *Server) agendaItems(ctx context.Context, userID int64) ([]expo.AgendaItem, error) {
+func (s *Server) agendaItems(ctx context.Context, u expo.User) ([]expo.AgendaItem, error) {
 	if s.cache == nil {
-		return s.store.Agenda(ctx, userID)
+		return s.store.Agenda(ctx, u.ID)
 	}
 	prog, err := cachedRead(s.cache, "agenda-programme", func() (store.AgendaProgramme, error) { return s.store.AgendaProgramme(ctx) })
 	if err != nil {
 		return nil, err
 	}
-	return s.store.AgendaFor(ctx, userID, prog)
+	return s.store.AgendaFor(ctx, u, prog)
 }
 
 func (s *Server) handleAgenda(c echo.Context) error {

@@ -259,10 +259,13 @@ func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 			case err != nil:
 				return err
 			default:
-				setUser(c, u)
+				// The user and their language in one context: each
+				// WithContext copies the request.
+				ctx = context.WithValue(ctx, userKey{}, u)
 				if u.Locale != "" {
-					c.SetRequest(c.Request().WithContext(s.catalog.With(c.Request().Context(), u.Locale)))
+					ctx = s.catalog.With(ctx, u.Locale)
 				}
+				c.SetRequest(c.Request().WithContext(ctx))
 			}
 		}
 		return next(c)

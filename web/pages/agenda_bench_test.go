@@ -47,6 +47,12 @@ func BenchmarkAgendaPage(b *testing.B) {
 	}
 	p := Page{Title: "My agenda", Lang: "en", Path: "/my/agenda", CSRF: "token", Loc: loc,
 		Viewer: &Viewer{ID: 1, Name: "Attendee", Role: expo.RoleAttendee}, ExpoName: "Expo"}
+	// The server renders the nav once and keeps it (internal/web/render.go).
+	var nav bytes.Buffer
+	if err := Nav(p).Render(ctx, &nav); err != nil {
+		b.Fatal(err)
+	}
+	p.NavHTML = nav.String()
 	var buf bytes.Buffer
 	b.ReportAllocs()
 	for b.Loop() {

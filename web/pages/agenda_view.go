@@ -1,9 +1,8 @@
 package pages
 
 import (
+	"strings"
 	"time"
-
-	"github.com/a-h/templ"
 
 	"expo/internal/expo"
 )
@@ -28,16 +27,17 @@ type AgendaDay struct {
 }
 
 // AgendaEntry is an agenda item with what the page shows of it worked out
-// once (the overlap warnings name the same items again).
+// once (the overlap warnings name the same items again). It points into
+// the items NewAgendaView was given rather than copying them.
 type AgendaEntry struct {
-	expo.AgendaItem
+	*expo.AgendaItem
 	Time    string // "09:30–10:15" in the expo's time zone
 	Overlap bool   // part of an overlap
 }
 
-// Attrs are the list item's attributes: its classes by kind, overlap and
-// tentative state (a waitlisted seat, a pending meeting).
-func (e *AgendaEntry) Attrs() templ.OrderedAttributes {
+// class is the list item's classes: by kind, overlap and tentative state
+// (a waitlisted seat, a pending meeting).
+func (e *AgendaEntry) class() string {
 	i := 0
 	if e.Kind == expo.AgendaMeeting {
 		i = 4
@@ -48,14 +48,13 @@ func (e *AgendaEntry) Attrs() templ.OrderedAttributes {
 	if e.Status == expo.RegistrationWaitlisted || e.Meeting == expo.MeetingPending {
 		i++
 	}
-	return agendaItemAttrs[i]
+	return agendaItemClasses[i]
 }
 
-// agendaItemAttrs are the classes of the agenda's list items, spelled out
-// once: templ's class lists (class={ "a", templ.KV("b", ok) }) took a
-// sixth of the page's rendering time.
-var agendaItemAttrs = func() (attrs [8]templ.OrderedAttributes) {
-	for i := range attrs {
+// agendaItemClasses are the classes of the agenda's list items, spelled
+// out once.
+var agendaItemClasses = func() (classes [8]string) {
+	for i := range classes {
 		class := "agenda-item"
 		if i&4 != 0 {
 			class += " agenda-meeting"
@@ -66,9 +65,9 @@ var agendaItemAttrs = func() (attrs [8]templ.OrderedAttributes) {
 		if i&1 != 0 {
 			class += " agenda-tentative"
 		}
-		attrs[i] = templ.OrderedAttributes{{Key: "class", Value: class}}
+		classes[i] = class
 	}
-	return attrs
+	return classes
 }()
 
 // AgendaOverlap is a pair of entries that overlap in time, A starting no
@@ -78,26 +77,37 @@ type AgendaOverlap struct {
 }
 
 // NewAgendaView groups items (sorted with expo.SortAgenda) by their day in
-// loc and marks the overlaps (expo.AgendaOverlaps).
+// loc and marks the overlaps (expo.AgendaOverlaps). The view refers to
+// items, which must not change while it is in use.
 func NewAgendaView(items []expo.AgendaItem, loc *time.Location) AgendaView {
 	var v AgendaView
 	if len(items) == 0 {
 		return v
 	}
 	entries := make([]AgendaEntry, len(items))
-	var day time.Time
-	first := 0
-	for i, it := range items {
+	// Every entry's time is a slice of one string: one allocation a page,
+	// not one an item.
+	var times strings.Builder
+	times.Grow(len(items) * clockRangeLen)
+	var y, d, first int
+	var m time.Month
+	for i := range items {
+		it := &items[i]
 		start := it.StartsAt.In(loc)
-		entries[i] = AgendaEntry{AgendaItem: it, Time: clockRange(start, it.EndsAt.In(loc))}
-		if y, m, d := start.Date(); i == 0 || y != day.Year() || m != day.Month() || d != day.Day() {
+		appendClockRange(&times, start, it.EndsAt.In(loc))
+		entries[i].AgendaItem = it
+		if sy, sm, sd := start.Date(); i == 0 || sy != y || sm != m || sd != d {
 			if i > 0 {
-				v.Days = append(v.Days, AgendaDay{Day: day, Items: entries[first:i:i]})
+				v.Days = append(v.Days, AgendaDay{Day: time.Date(y, m, d, 0, 0, 0, 0, loc), Items: entries[first:i:i]})
 			}
-			day, first = time.Date(y, m, d, 0, 0, 0, 0, loc), i
+			y, m, d, first = sy, sm, sd, i
 		}
 	}
-	v.Days = append(v.Days, AgendaDay{Day: day, Items: entries[first:]})
+	v.Days = append(v.Days, AgendaDay{Day: time.Date(y, m, d, 0, 0, 0, 0, loc), Items: entries[first:]})
+	all := times.String()
+	for i := range entries {
+		entries[i].Time = all[i*clockRangeLen : (i+1)*clockRangeLen]
+	}
 	if pairs := expo.AgendaOverlapPairs(items); len(pairs) > 0 {
 		v.Overlaps = make([]AgendaOverlap, len(pairs))
 		for i, p := range pairs {
@@ -109,15 +119,18 @@ func NewAgendaView(items []expo.AgendaItem, loc *time.Location) AgendaView {
 	return v
 }
 
-// clockRange is "15:04–15:04" of two times already in the expo's time zone
-// (progTimeRange in one string, without Format's work).
-func clockRange(a, b time.Time) string {
-	buf := make([]byte, 0, len("00:00–00:00"))
-	buf = appendClock(buf, a)
-	buf = append(buf, "–"...)
-	return string(appendClock(buf, b))
+// clockRangeLen is the length of every entry's Time.
+const clockRangeLen = len("00:00–00:00")
+
+// appendClockRange writes "15:04–15:04" of two times already in the expo's
+// time zone to sb (progTimeRange in one string, without Format's work).
+func appendClockRange(sb *strings.Builder, a, b time.Time) {
+	var buf [clockRangeLen]byte
+	sb.Write(appendClock(append(appendClock(buf[:0], a), "–"...), b))
 }
 
+// appendClock appends "15:04" of a time already in the expo's time zone
+// (formatClock without Format's work).
 func appendClock(buf []byte, t time.Time) []byte {
 	h, m, _ := t.Clock()
 	return append(buf, byte('0'+h/10), byte('0'+h%10), ':', byte('0'+m/10), byte('0'+m%10))

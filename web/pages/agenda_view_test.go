@@ -58,7 +58,7 @@ func TestNewAgendaView(t *testing.T) {
 	if v.Overlaps[0].A != &v.Days[0].Items[0] {
 		t.Error("an overlap's entry is a copy, not the listed entry")
 	}
-	if got := (&v.Days[1].Items[0]).Attrs()[0].Value; got != "agenda-item agenda-meeting" {
+	if got := (&v.Days[1].Items[0]).class(); got != "agenda-item agenda-meeting" {
 		t.Errorf("meeting classes %q", got)
 	}
 	if empty := NewAgendaView(nil, loc); len(empty.Days) != 0 || len(empty.Overlaps) != 0 {

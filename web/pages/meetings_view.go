@@ -1,12 +1,10 @@
 package pages
 
 import (
-	"context"
 	"strconv"
 	"time"
 
 	"expo/internal/expo"
-	"expo/web/i18n"
 )
 
 // View models of the matchmaking core: the slot picker, "My meetings", the
@@ -123,12 +121,3 @@ func meetingPath(m expo.Meeting, action string) string {
 }
 
 func slotValue(s expo.Slot) string { return strconv.FormatInt(s.ID, 10) }
-
-// agendaTitle is an agenda item's title: a session's own, or "Meeting with
-// X" for a business meeting.
-func agendaTitle(ctx context.Context, it expo.AgendaItem) string {
-	if it.Kind == expo.AgendaMeeting {
-		return i18n.T(ctx, "agenda.meeting", map[string]any{"Name": it.Title})
-	}
-	return it.Title
-}

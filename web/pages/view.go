@@ -32,6 +32,8 @@ type Page struct {
 	Flashes  []Flash
 	ExpoName string
 	Loc      *time.Location
+	// NavHTML is Nav(p) already rendered, or "" to render it.
+	NavHTML string
 }
 
 // Is reports whether the viewer has the role.
