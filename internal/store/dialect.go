@@ -23,6 +23,9 @@ type dialect struct {
 	maxReaders     int
 	// lockMigrations serializes migrations across app instances.
 	lockMigrations string
+	// checkpointDSN, on SQLite, is the database the background
+	// checkpointer keeps (checkpoint.go).
+	checkpointDSN string
 }
 
 func isPostgres(dsn string) bool {
@@ -51,14 +54,18 @@ func dialectFor(dsn string) dialect {
 	writerDSN := fmt.Sprintf("file:%s?%s&_txlock=immediate", path, params.Encode())
 	params.Set("_query_only", "true")
 	readerDSN := fmt.Sprintf("file:%s?%s", path, params.Encode())
-	// Every connection keeps its prepared statements (stmtcache.go).
+	// Every connection keeps its prepared statements (stmtcache.go); the
+	// writer leaves WAL checkpoints to the checkpointer (checkpoint.go).
 	return dialect{
-		name:       "sqlite",
-		types:      strings.NewReplacer("{{pk}}", "INTEGER PRIMARY KEY AUTOINCREMENT", "{{time}}", "DATETIME", "{{bytes}}", "BLOB", "{{append_only_audit}}", sqliteAppendOnlyAudit),
-		writer:     func() gorm.Dialector { return sqlite.New(sqlite.Config{Conn: openCachingSQLite(writerDSN)}) },
-		reader:     func() gorm.Dialector { return sqlite.New(sqlite.Config{Conn: openCachingSQLite(readerDSN)}) },
-		maxWriters: 1,
-		maxReaders: 4,
+		name:  "sqlite",
+		types: strings.NewReplacer("{{pk}}", "INTEGER PRIMARY KEY AUTOINCREMENT", "{{time}}", "DATETIME", "{{bytes}}", "BLOB", "{{append_only_audit}}", sqliteAppendOnlyAudit),
+		writer: func() gorm.Dialector {
+			return sqlite.New(sqlite.Config{Conn: openCachingSQLite(writerDSN, "PRAGMA wal_autocheckpoint = 0")})
+		},
+		reader:        func() gorm.Dialector { return sqlite.New(sqlite.Config{Conn: openCachingSQLite(readerDSN)}) },
+		maxWriters:    1,
+		maxReaders:    4,
+		checkpointDSN: writerDSN,
 	}
 }
 

@@ -41,13 +41,15 @@ const stmtCacheMaxLen = 2048
 
 // openCachingSQLite opens a database/sql pool over SQLite whose connections
 // cache their prepared statements.
-func openCachingSQLite(dsn string) *sql.DB {
-	return sql.OpenDB(cachingConnector{dsn: dsn, driver: &sqlite3.SQLiteDriver{}})
+func openCachingSQLite(dsn string, init ...string) *sql.DB {
+	return sql.OpenDB(cachingConnector{dsn: dsn, driver: &sqlite3.SQLiteDriver{}, init: init})
 }
 
 type cachingConnector struct {
 	dsn    string
 	driver *sqlite3.SQLiteDriver
+	// init runs on every new connection (pragmas the DSN cannot set).
+	init []string
 }
 
 func (c cachingConnector) Connect(context.Context) (driver.Conn, error) {
@@ -55,7 +57,14 @@ func (c cachingConnector) Connect(context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &cachingConn{SQLiteConn: conn.(*sqlite3.SQLiteConn), stmts: map[string]*cachedStmt{}}, nil
+	sc := conn.(*sqlite3.SQLiteConn)
+	for _, q := range c.init {
+		if _, err := sc.Exec(q, nil); err != nil {
+			sc.Close()
+			return nil, err
+		}
+	}
+	return &cachingConn{SQLiteConn: sc, stmts: map[string]*cachedStmt{}}, nil
 }
 
 func (c cachingConnector) Driver() driver.Driver { return c.driver }
@@ -89,7 +98,7 @@ func cacheable(query string) bool {
 // long, several statements, placeholders that args do not fill one to one,
 // or its cached statement is busy.
 func (c *cachingConn) stmt(ctx context.Context, query string, args []driver.NamedValue) (*cachedStmt, error) {
-	if len(args) == 0 || !cacheable(query) {
+	if len(args) == 0 {
 		return nil, nil
 	}
 	for _, a := range args {
@@ -102,6 +111,9 @@ func (c *cachingConn) stmt(ctx context.Context, query string, args []driver.Name
 			return nil, nil
 		}
 		return st, nil
+	}
+	if !cacheable(query) {
+		return nil, nil
 	}
 	ds, err := c.SQLiteConn.PrepareContext(ctx, query)
 	if err != nil {
