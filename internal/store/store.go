@@ -39,8 +39,6 @@ type Store struct {
 	// plainR is the database/sql pool under r (plainsql.go).
 	plainOnce sync.Once
 	plainR    *sql.DB
-	// ckpt checkpoints SQLite's WAL off the writer (checkpoint.go).
-	ckpt *checkpointer
 }
 
 // Options tune Open.
@@ -96,9 +94,6 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if err := s.Migrate(ctx, opts.MigrateTo); err != nil {
 		s.Close()
 		return nil, err
-	}
-	if d.checkpointDSN != "" {
-		s.ckpt = startCheckpointer(d.checkpointDSN)
 	}
 	if d.reader != nil {
 		r, err := gorm.Open(d.reader(), config)
@@ -171,9 +166,6 @@ func (s *Store) Dialect() string { return s.dialect.name }
 // Close closes both pools.
 func (s *Store) Close() error {
 	var errs []error
-	if s.ckpt != nil {
-		errs = append(errs, s.ckpt.Close())
-	}
 	for _, db := range []*gorm.DB{s.w, s.r} {
 		if sqlDB, err := db.DB(); err == nil {
 			errs = append(errs, sqlDB.Close())
