@@ -24,15 +24,13 @@ func (s *Store) Agenda(ctx context.Context, userID int64) ([]expo.AgendaItem, er
 	ctx = s.statementCtx(ctx)
 	rows, err := s.r.WithContext(ctx).Raw(`SELECT fs.id, f.id, fs.title, f.title,
 			fs.starts_at, fs.ends_at, rm.name, fs.language, f.updated_at, r.status,
-			CASE WHEN r.status = ? THEN (SELECT COUNT(*) FROM forum_registrations w
-				WHERE w.forum_id = r.forum_id AND w.status = ? AND w.id <= r.id) ELSE 0 END AS position
+			CASE WHEN r.status = 'waitlisted' THEN `+waitlistPlaceSQL+` ELSE 0 END AS position
 		FROM forum_registrations r
 		JOIN forums f ON f.id = r.forum_id AND f.published
 		JOIN forum_sessions fs ON fs.forum_id = f.id
 		JOIN rooms rm ON rm.id = fs.room_id
 		WHERE r.user_id = ?
-		ORDER BY fs.starts_at, fs.ends_at, fs.id`,
-		string(expo.RegistrationWaitlisted), string(expo.RegistrationWaitlisted), userID).Rows()
+		ORDER BY fs.starts_at, fs.ends_at, fs.id`, userID).Rows()
 	if err != nil {
 		return nil, dbErr(err, "read agenda")
 	}
@@ -126,8 +124,7 @@ func (s *Store) AgendaProgramme(ctx context.Context) (AgendaProgramme, error) {
 // agendaRegistrationsSQL reads a user's forum registrations, each with
 // its place on the waitlist: 0 for a confirmed seat. It takes the user's id.
 const agendaRegistrationsSQL = `SELECT r.forum_id,
-		CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM forum_registrations w
-			WHERE w.forum_id = r.forum_id AND w.status = 'waitlisted' AND w.id <= r.id) ELSE 0 END
+		CASE WHEN r.status = 'waitlisted' THEN ` + waitlistPlaceSQL + ` ELSE 0 END
 	FROM forum_registrations r WHERE r.user_id = ?`
 
 // The agenda's meetings, read for the side the user is on: an attendee's

@@ -60,22 +60,14 @@ func numberPlaceholders(query string) string {
 	return b.String()
 }
 
-// readPool is the database/sql pool under s.r.
-func (s *Store) readPool() *sql.DB {
-	s.plainOnce.Do(func() {
-		s.plainR, _ = s.r.DB()
-	})
-	return s.plainR
-}
-
 // readRow runs a query expected to return at most one row on the read pool.
 func (s *Store) readRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return s.readPool().QueryRowContext(s.statementCtx(ctx), s.bind(query), args...)
+	return s.rdb.QueryRowContext(s.statementCtx(ctx), s.bind(query), args...)
 }
 
 // readRows runs a query on the read pool; the caller closes the rows.
 func (s *Store) readRows(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return s.readPool().QueryContext(s.statementCtx(ctx), s.bind(query), args...)
+	return s.rdb.QueryContext(s.statementCtx(ctx), s.bind(query), args...)
 }
 
 // txRow runs a one-row query inside tx, a transaction of writeTx (or the

@@ -51,6 +51,12 @@ const (
 	statusWaitlisted = string(expo.RegistrationWaitlisted)
 )
 
+// waitlistPlaceSQL is the place of registration r (alias r) on its forum's
+// waitlist, 1 first: its rank by id among the waiting. Callers put it in a
+// CASE on r.status, so it is counted only for a waiting registration.
+const waitlistPlaceSQL = `(SELECT COUNT(*) FROM forum_registrations w
+	WHERE w.forum_id = r.forum_id AND w.status = 'waitlisted' AND w.id <= r.id)`
+
 // Register signs the user up for a published forum in one transaction: a
 // confirmed seat while seats are free, else a place on the waitlist
 // (Position 1 is next in line). Registering again is idempotent: it answers
@@ -194,10 +200,9 @@ func (s *Store) registerAnswer(ctx context.Context, forumID, userID int64) (reg 
 	)
 	// One statement, so one snapshot: the position is that of the status.
 	err = s.readRow(ctx, `SELECT u.role, f.published, f.capacity - f.confirmed, r.status,
-		CASE WHEN r.status = ? THEN (SELECT COUNT(*) FROM forum_registrations w
-			WHERE w.forum_id = r.forum_id AND w.status = ? AND w.id <= r.id) END
+		CASE WHEN r.status = 'waitlisted' THEN `+waitlistPlaceSQL+` END
 		FROM users u LEFT JOIN forums f ON f.id = ? LEFT JOIN forum_registrations r ON r.forum_id = f.id AND r.user_id = u.id
-		WHERE u.id = ?`, statusWaitlisted, statusWaitlisted, forumID, userID).Scan(&role, &published, &free, &status, &position)
+		WHERE u.id = ?`, forumID, userID).Scan(&role, &published, &free, &status, &position)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return reg, false, true, expo.ErrNotFound
@@ -220,10 +225,8 @@ func (s *Store) Registration(ctx context.Context, forumID, userID int64) (reg ex
 		status   string
 		position sql.NullInt64
 	)
-	err = s.readRow(ctx, `SELECT r.status, CASE WHEN r.status = ? THEN (SELECT COUNT(*) FROM forum_registrations w
-			WHERE w.forum_id = r.forum_id AND w.status = ? AND w.id <= r.id) END
-		FROM forum_registrations r WHERE r.forum_id = ? AND r.user_id = ?`,
-		statusWaitlisted, statusWaitlisted, forumID, userID).Scan(&status, &position)
+	err = s.readRow(ctx, `SELECT r.status, CASE WHEN r.status = 'waitlisted' THEN `+waitlistPlaceSQL+` END
+		FROM forum_registrations r WHERE r.forum_id = ? AND r.user_id = ?`, forumID, userID).Scan(&status, &position)
 	if errors.Is(err, sql.ErrNoRows) {
 		return reg, false, nil
 	}
@@ -387,10 +390,8 @@ func (s *Store) UserRegistrations(ctx context.Context, userID int64) (map[int64]
 		Position int
 	}
 	err := s.r.WithContext(ctx).Raw(`SELECT r.forum_id, r.status,
-		CASE WHEN r.status = ? THEN (SELECT COUNT(*) FROM forum_registrations w
-			WHERE w.forum_id = r.forum_id AND w.status = ? AND w.id <= r.id) ELSE 0 END AS position
-		FROM forum_registrations r WHERE r.user_id = ?`,
-		string(expo.RegistrationWaitlisted), string(expo.RegistrationWaitlisted), userID).Scan(&rows).Error
+		CASE WHEN r.status = 'waitlisted' THEN `+waitlistPlaceSQL+` ELSE 0 END AS position
+		FROM forum_registrations r WHERE r.user_id = ?`, userID).Scan(&rows).Error
 	if err != nil {
 		return nil, dbErr(err, "list registrations")
 	}

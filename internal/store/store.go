@@ -15,7 +15,6 @@ import (
 	"net"
 	"runtime"
 	"runtime/trace"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -36,9 +35,8 @@ type Store struct {
 	now        func() time.Time
 	// mm tunes matchmaking (meetings.go).
 	mm MatchmakingOptions
-	// plainR is the database/sql pool under r (plainsql.go).
-	plainOnce sync.Once
-	plainR    *sql.DB
+	// rdb is the database/sql pool under r, for plainsql.go.
+	rdb *sql.DB
 }
 
 // Options tune Open.
@@ -82,7 +80,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	wdb.SetMaxOpenConns(d.maxWriters)
 	wdb.SetMaxIdleConns(d.maxWriters)
 	wdb.SetConnMaxIdleTime(0)
-	s := &Store{w: w, r: w, dialect: d, BcryptCost: opts.BcryptCost, now: func() time.Time { return time.Now().UTC() }}
+	s := &Store{w: w, r: w, rdb: wdb, dialect: d, BcryptCost: opts.BcryptCost, now: func() time.Time { return time.Now().UTC() }}
 	s.SetMatchmakingOptions(opts.Matchmaking)
 	if s.BcryptCost == 0 {
 		s.BcryptCost = expo.DefaultBcryptCost
@@ -104,18 +102,16 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		rdb, _ := r.DB()
 		rdb.SetMaxOpenConns(d.maxReaders)
 		rdb.SetMaxIdleConns(d.maxReaders)
-		s.r = r
+		s.r, s.rdb = r, rdb
 	}
 	return s, nil
 }
 
 // writeTx runs fn in one write transaction on the writer pool. Waiting for
-// the writer connection follows ctx, but the statements of the transaction
-// do not: with a cancellable context the SQLite driver runs every statement
-// on a goroutine of its own and waits for it, and each such hop is time the
-// single writer is held while doing nothing (runtime traces of the load
-// benchmark). On SQLite a client that goes away mid-transaction therefore no
-// longer aborts it: the transaction commits or rolls back as if it had stayed.
+// the writer connection follows ctx, but on SQLite the statements of the
+// transaction do not (statementCtx): a client that goes away mid-transaction
+// no longer aborts it; the transaction commits or rolls back as if it had
+// stayed.
 // After the writer is released the goroutine yields, so the request
 // waiting for the writer next runs at once instead of after the rest of
 // this request (the hand-over was a quarter of the writer's time).
@@ -133,13 +129,13 @@ func (s *Store) writeTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 }
 
 // statementCtx is the context for the statements of a write (writeTx,
-// writeOne) and for the short indexed reads of every logged-in page view
-// (the agenda, the user, the session). On SQLite it cannot be cancelled: a
-// cancellable context costs the driver a goroutine per statement and a
-// channel per row, while these statements take well under a millisecond or
-// wait at most for the busy timeout. On PostgreSQL it stays the request's,
-// so a statement stuck on a lost network connection still ends with its
-// request.
+// writeOne) and for the plain reads of plainsql.go. On SQLite it cannot be
+// cancelled: the SQLite connections already keep cancellation from the
+// driver (stmtcache.go), and without it database/sql also spares the
+// goroutine that watches each query's and transaction's context, while
+// these statements take well under a millisecond or wait at most for the
+// busy timeout. On PostgreSQL it stays the request's, so a statement stuck
+// on a lost network connection still ends with its request.
 func (s *Store) statementCtx(ctx context.Context) context.Context {
 	if s.dialect.name == "sqlite" {
 		return context.WithoutCancel(ctx)
