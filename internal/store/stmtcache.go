@@ -41,15 +41,32 @@ const stmtCacheMaxLen = 2048
 
 // openCachingSQLite opens a database/sql pool over SQLite whose connections
 // cache their prepared statements.
-func openCachingSQLite(dsn string, init ...string) *sql.DB {
-	return sql.OpenDB(cachingConnector{dsn: dsn, driver: &sqlite3.SQLiteDriver{}, init: init})
+// With a watch, each connection reports its changes to it (the writer's,
+// for authCache).
+func openCachingSQLite(dsn string, watch *tableWatch, init ...string) *sql.DB {
+	return sql.OpenDB(cachingConnector{dsn: dsn, driver: &sqlite3.SQLiteDriver{}, init: init, watch: watch})
 }
 
 type cachingConnector struct {
 	dsn    string
 	driver *sqlite3.SQLiteDriver
 	// init runs on every new connection (pragmas the DSN cannot set).
-	init []string
+	init  []string
+	watch *tableWatch
+}
+
+// tableWatch is told when a transaction that changed certain rows has
+// ended: SQLite's update hook marks the connection when a row change
+// affects the watch, and once the connection is out of its transaction
+// (after COMMIT or ROLLBACK, or after a statement run on its own), changed
+// runs, before the statement or commit returns to its caller. A rolled-back
+// change is reported too, which costs the watcher only a cache refill. The
+// update hook sees changes made by triggers and foreign-key actions; it
+// does not see a DELETE without WHERE on a table that nothing references
+// and that has no triggers (SQLite then truncates the table).
+type tableWatch struct {
+	affects func(op int, table string) bool
+	changed func()
 }
 
 func (c cachingConnector) Connect(context.Context) (driver.Conn, error) {
@@ -64,7 +81,17 @@ func (c cachingConnector) Connect(context.Context) (driver.Conn, error) {
 			return nil, err
 		}
 	}
-	return &cachingConn{SQLiteConn: sc, stmts: map[string]*cachedStmt{}}, nil
+	cc := &cachingConn{SQLiteConn: sc, stmts: map[string]*cachedStmt{}, watch: c.watch}
+	if c.watch != nil {
+		// The hook runs inside the statement, on the goroutine that runs
+		// it; database/sql gives a connection to one goroutine at a time.
+		sc.RegisterUpdateHook(func(op int, _, table string, _ int64) {
+			if !cc.dirty && c.watch.affects(op, table) {
+				cc.dirty = true
+			}
+		})
+	}
+	return cc, nil
 }
 
 func (c cachingConnector) Driver() driver.Driver { return c.driver }
@@ -83,6 +110,41 @@ type cachedStmt struct {
 type cachingConn struct {
 	*sqlite3.SQLiteConn
 	stmts map[string]*cachedStmt
+	watch *tableWatch
+	dirty bool // a change that affects watch, not yet reported
+}
+
+// settle reports the watched changes once the connection is out of its
+// transaction.
+func (c *cachingConn) settle() {
+	if c.dirty && c.AutoCommit() {
+		c.dirty = false
+		c.watch.changed()
+	}
+}
+
+// BeginTx wraps the driver's transaction so that its end settles the watch.
+func (c *cachingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	tx, err := c.SQLiteConn.BeginTx(ctx, opts)
+	if err != nil || c.watch == nil {
+		return tx, err
+	}
+	return watchedTx{Tx: tx, c: c}, nil
+}
+
+type watchedTx struct {
+	driver.Tx
+	c *cachingConn
+}
+
+func (t watchedTx) Commit() error {
+	defer t.c.settle()
+	return t.Tx.Commit()
+}
+
+func (t watchedTx) Rollback() error {
+	defer t.c.settle()
+	return t.Tx.Rollback()
 }
 
 // cacheable says whether query may be cached at all: not too long, and one
@@ -176,6 +238,9 @@ func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driv
 	if err != nil {
 		return nil, err
 	}
+	if c.watch != nil {
+		defer c.settle()
+	}
 	if st == nil || st.rows {
 		return c.SQLiteConn.ExecContext(run, query, args)
 	}
@@ -201,7 +266,7 @@ func (c *cachingConn) QueryContext(ctx context.Context, query string, args []dri
 		if err != nil {
 			return nil, err
 		}
-		return &cachedRows{SQLiteRows: rows.(*sqlite3.SQLiteRows), ctx: ctx}, nil
+		return &cachedRows{SQLiteRows: rows.(*sqlite3.SQLiteRows), conn: c, ctx: ctx}, nil
 	}
 	rows, err := st.QueryContext(run, args)
 	if err != nil {
@@ -209,7 +274,7 @@ func (c *cachingConn) QueryContext(ctx context.Context, query string, args []dri
 		return nil, err
 	}
 	st.busy = true
-	return &cachedRows{SQLiteRows: rows.(*sqlite3.SQLiteRows), st: st, ctx: ctx}, nil
+	return &cachedRows{SQLiteRows: rows.(*sqlite3.SQLiteRows), st: st, conn: c, ctx: ctx}, nil
 }
 
 // Close finalizes the cached statements, then closes the connection.
@@ -225,8 +290,9 @@ func (c *cachingConn) Close() error {
 // and stops at the next row once the caller's context ends.
 type cachedRows struct {
 	*sqlite3.SQLiteRows
-	st  *cachedStmt // nil for a statement outside the cache
-	ctx context.Context
+	st   *cachedStmt // nil for a statement outside the cache
+	conn *cachingConn
+	ctx  context.Context
 }
 
 func (r *cachedRows) Next(dest []driver.Value) error {
@@ -241,6 +307,10 @@ func (r *cachedRows) Close() error {
 	if r.st != nil {
 		r.st.busy = false
 		r.st = nil
+	}
+	if r.conn.watch != nil {
+		// A statement with RETURNING ends when its rows are closed.
+		r.conn.settle()
 	}
 	return err
 }

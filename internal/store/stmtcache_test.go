@@ -14,7 +14,7 @@ import (
 // file with a table t (id, v UNIQUE).
 func openStmtCacheTest(t *testing.T) (*sql.DB, *sql.Conn) {
 	t.Helper()
-	db := openCachingSQLite("file:" + filepath.Join(t.TempDir(), "c.db") + "?_journal_mode=WAL&_txlock=immediate")
+	db := openCachingSQLite("file:"+filepath.Join(t.TempDir(), "c.db")+"?_journal_mode=WAL&_txlock=immediate", nil)
 	db.SetMaxOpenConns(1)
 	t.Cleanup(func() { db.Close() })
 	ctx := context.Background()
@@ -216,5 +216,108 @@ func TestStmtCache(t *testing.T) {
 		if err := conn.QueryRowContext(ctx, "SELECT COUNT(*) FROM t WHERE v = ?", "late").Scan(&n); err != nil || n != 0 {
 			t.Fatalf("the refused insert wrote %d rows (%v)", n, err)
 		}
+	})
+}
+
+// TestTableWatch checks that a watching connection reports a change to a
+// watched table once the change's transaction has ended, and only then.
+func TestTableWatch(t *testing.T) {
+	ctx := context.Background()
+	var reported int
+	watch := &tableWatch{
+		affects: func(op int, table string) bool { return table == "w" },
+		changed: func() { reported++ },
+	}
+	db := openCachingSQLite("file:"+filepath.Join(t.TempDir(), "w.db")+"?_journal_mode=WAL&_txlock=immediate&_foreign_keys=on", watch)
+	db.SetMaxOpenConns(1)
+	t.Cleanup(func() { db.Close() })
+	for _, q := range []string{
+		"CREATE TABLE w (id INTEGER PRIMARY KEY, v TEXT)",
+		"CREATE TABLE other (id INTEGER PRIMARY KEY, v TEXT)",
+		"CREATE TABLE child (id INTEGER PRIMARY KEY, w_id INTEGER REFERENCES w (id) ON DELETE CASCADE)",
+		"CREATE TABLE parent (id INTEGER PRIMARY KEY)",
+		"CREATE TABLE w2 (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent (id) ON DELETE CASCADE)",
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	expect := func(t *testing.T, want int) {
+		t.Helper()
+		if reported != want {
+			t.Fatalf("reported %d times, want %d", reported, want)
+		}
+		reported = 0
+	}
+
+	t.Run("a statement on its own", func(t *testing.T) {
+		if _, err := db.ExecContext(ctx, "INSERT INTO w (id, v) VALUES (?, ?)", 1, "a"); err != nil {
+			t.Fatal(err)
+		}
+		expect(t, 1)
+	})
+	t.Run("unwatched tables and unchanged rows are not reported", func(t *testing.T) {
+		if _, err := db.ExecContext(ctx, "INSERT INTO other (v) VALUES (?)", "x"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, "UPDATE w SET v = ? WHERE id = ?", "b", 999); err != nil {
+			t.Fatal(err)
+		}
+		var v string
+		if err := db.QueryRowContext(ctx, "SELECT v FROM w WHERE id = ?", 1).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		expect(t, 0)
+	})
+	t.Run("after the commit, once per transaction", func(t *testing.T) {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 3 {
+			if _, err := tx.ExecContext(ctx, "UPDATE w SET v = ? WHERE id = ?", fmt.Sprint("v", i), 1); err != nil {
+				t.Fatal(err)
+			}
+		}
+		expect(t, 0)
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		expect(t, 1)
+	})
+	t.Run("after a rollback too", func(t *testing.T) {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM w WHERE id = ?", 1); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Rollback(); err != nil {
+			t.Fatal(err)
+		}
+		expect(t, 1)
+	})
+	t.Run("RETURNING, once its rows are closed", func(t *testing.T) {
+		var id int64
+		if err := db.QueryRowContext(ctx, "INSERT INTO w (v) VALUES (?) RETURNING id", "c").Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		expect(t, 1)
+	})
+	t.Run("a foreign-key cascade", func(t *testing.T) {
+		if _, err := db.ExecContext(ctx, "INSERT INTO parent (id) VALUES (?)", 7); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, "INSERT INTO w2 (parent_id) VALUES (?)", 7); err != nil {
+			t.Fatal(err)
+		}
+		watch.affects = func(op int, table string) bool { return table == "w2" }
+		defer func() { watch.affects = func(op int, table string) bool { return table == "w" } }()
+		reported = 0
+		if _, err := db.ExecContext(ctx, "DELETE FROM parent WHERE id = ?", 7); err != nil {
+			t.Fatal(err)
+		}
+		expect(t, 1)
 	})
 }

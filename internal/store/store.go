@@ -37,6 +37,8 @@ type Store struct {
 	mm MatchmakingOptions
 	// rdb is the database/sql pool under r, for plainsql.go.
 	rdb *sql.DB
+	// auth caches who the requests are (authcache.go); nil on PostgreSQL.
+	auth *authCache
 }
 
 // Options tune Open.
@@ -69,7 +71,13 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	// connections cache their statements themselves (stmtcache.go), which
 	// also serves the plain statements of plainsql.go; pgx caches
 	// statements itself.
-	w, err := gorm.Open(d.writer(), config)
+	var auth *authCache
+	var watch *tableWatch
+	if d.name == "sqlite" {
+		auth = newAuthCache()
+		watch = auth.watch()
+	}
+	w, err := gorm.Open(d.writer(watch), config)
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", d.name, err)
 	}
@@ -80,7 +88,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	wdb.SetMaxOpenConns(d.maxWriters)
 	wdb.SetMaxIdleConns(d.maxWriters)
 	wdb.SetConnMaxIdleTime(0)
-	s := &Store{w: w, r: w, rdb: wdb, dialect: d, BcryptCost: opts.BcryptCost, now: func() time.Time { return time.Now().UTC() }}
+	s := &Store{w: w, r: w, rdb: wdb, auth: auth, dialect: d, BcryptCost: opts.BcryptCost, now: func() time.Time { return time.Now().UTC() }}
 	s.SetMatchmakingOptions(opts.Matchmaking)
 	if s.BcryptCost == 0 {
 		s.BcryptCost = expo.DefaultBcryptCost

@@ -183,13 +183,24 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (expo.
 
 // User returns the user with this id.
 func (s *Store) User(ctx context.Context, id int64) (expo.User, error) {
+	// Every page view of a logged-in user reads it: from authCache on
+	// SQLite while the user is unchanged, else in plain SQL (plainsql.go).
+	now := s.now()
+	if u, ok := s.auth.user(id, now); ok {
+		return u, nil
+	}
+	e := userEntry{gen: s.auth.generation(), at: now}
 	var row userRow
-	// Plain SQL (plainsql.go): every page view of a logged-in user reads it.
 	err := s.readRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = ?`, id).Scan(row.dest()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = gorm.ErrRecordNotFound
 	}
-	return row.user(), dbErr(err, "find user")
+	if err != nil {
+		return expo.User{}, dbErr(err, "find user")
+	}
+	e.user = row.user()
+	s.auth.putUser(userEntry{gen: e.gen, at: e.at, user: cloneUser(e.user)})
+	return e.user, nil
 }
 
 // userColumns are the columns of a user (table alias u) in the order of
