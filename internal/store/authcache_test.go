@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"errors"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -122,4 +124,78 @@ func TestWhoIsAskingFollowsChanges(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestRevokeWhileInUse revokes a token that other goroutines keep using:
+// no read that starts after the revocation returned may still succeed.
+func TestRevokeWhileInUse(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		u := mustAttendee(t, st, "busy@example.vn")
+		for round := range 5 {
+			secret, tok, err := st.CreateToken(ctx, u.ID, "busy")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var revoked atomic.Bool
+			var late atomic.Int64
+			var wg sync.WaitGroup
+			stop := make(chan struct{})
+			for range 4 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for {
+						select {
+						case <-stop:
+							return
+						default:
+						}
+						after := revoked.Load()
+						_, err := st.UserByToken(ctx, secret)
+						if after && err == nil {
+							late.Add(1)
+						}
+					}
+				}()
+			}
+			time.Sleep(20 * time.Millisecond)
+			if err := st.RevokeToken(ctx, u.ID, tok.ID); err != nil {
+				t.Fatal(err)
+			}
+			revoked.Store(true)
+			time.Sleep(20 * time.Millisecond)
+			close(stop)
+			wg.Wait()
+			if n := late.Load(); n > 0 {
+				t.Fatalf("round %d: %d reads that started after the revocation still found the token", round, n)
+			}
+		}
+	})
+}
+
+// TestRevokeDuringRead revokes a token between the read that found it and
+// the caching of what it found: the entry must not be kept.
+func TestRevokeDuringRead(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		u := mustAttendee(t, st, "race@example.ph")
+		secret, tok, err := st.CreateToken(ctx, u.ID, "race")
+		if err != nil {
+			t.Fatal(err)
+		}
+		restore := store.AuthTestDuringTokenRead(func() {
+			if err := st.RevokeToken(ctx, u.ID, tok.ID); err != nil {
+				t.Error(err)
+			}
+		})
+		_, err = st.UserByToken(ctx, secret) // found before the revocation
+		restore()
+		if err != nil {
+			t.Fatalf("read that began before the revocation: %v", err)
+		}
+		if _, err := st.UserByToken(ctx, secret); !errors.Is(err, expo.ErrUnauthorized) {
+			t.Fatalf("after the revocation: got %v, want expo.ErrUnauthorized", err)
+		}
+	})
 }

@@ -129,6 +129,9 @@ func (s *Store) UserByToken(ctx context.Context, secret string) (expo.User, erro
 	return tok.user, nil
 }
 
+// testHookTokenRead runs between a token's read and its caching, in tests.
+var testHookTokenRead func()
+
 // readToken reads a token and its owner in one statement (the token's user
 // is deleted with the user, so a found token always has one), and keeps
 // them in the cache. Plain SQL, since every API call needs it.
@@ -145,6 +148,9 @@ func (s *Store) readToken(ctx context.Context, hash string, now time.Time) (toke
 		return e, dbErr(err, "find token")
 	}
 	e.user = row.user()
+	if testHookTokenRead != nil {
+		testHookTokenRead()
+	}
 	s.auth.putToken(hash, tokenEntry{gen: e.gen, at: e.at, user: cloneUser(e.user), tokenID: e.tokenID, lastUsed: e.lastUsed})
 	return e, nil
 }
