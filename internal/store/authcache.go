@@ -37,8 +37,8 @@ import (
 type authCache struct {
 	gen    atomic.Uint64
 	mu     sync.Mutex
-	tokens map[string]tokenEntry // by token hash
-	users  map[int64]userEntry
+	tokens map[string]authEntry[tokenOwner] // by token hash
+	users  map[int64]authEntry[expo.User]
 }
 
 // authCacheTTL bounds how long a change made outside this server goes
@@ -48,27 +48,28 @@ const (
 	authCacheMax = 20000
 )
 
-type tokenEntry struct {
-	gen      uint64
-	at       time.Time
+// authEntry is a cached value with the generation read before its fill and
+// the time of the fill.
+type authEntry[V any] struct {
+	gen uint64
+	at  time.Time
+	val V
+}
+
+// tokenOwner is what a token read finds.
+type tokenOwner struct {
 	user     expo.User
 	tokenID  int64
 	lastUsed *time.Time
 }
 
-type userEntry struct {
-	gen  uint64
-	at   time.Time
-	user expo.User
-}
-
 func newAuthCache() *authCache {
-	return &authCache{tokens: map[string]tokenEntry{}, users: map[int64]userEntry{}}
+	return &authCache{tokens: map[string]authEntry[tokenOwner]{}, users: map[int64]authEntry[expo.User]{}}
 }
 
-// A nil cache (PostgreSQL) holds nothing: lookups miss, puts are dropped.
+// A nil cache (PostgreSQL) holds nothing: lookups miss, fills are dropped.
 
-// generation is read before a fill; put keeps the entry only if no watched
+// generation is read before a fill; a fill is kept only if no watched
 // change ended since.
 func (c *authCache) generation() uint64 {
 	if c == nil {
@@ -79,34 +80,48 @@ func (c *authCache) generation() uint64 {
 
 func (c *authCache) invalidate() { c.gen.Add(1) }
 
-func (c *authCache) token(hash string, now time.Time) (tokenEntry, bool) {
-	if c == nil {
-		return tokenEntry{}, false
-	}
+// lookup returns the entry under k if it is of the current generation and
+// younger than authCacheTTL.
+func lookup[K comparable, V any](c *authCache, m map[K]authEntry[V], k K, now time.Time) (V, bool) {
+	var zero V
 	g := c.gen.Load()
 	c.mu.Lock()
-	e, ok := c.tokens[hash]
+	e, ok := m[k]
 	c.mu.Unlock()
 	if !ok || e.gen != g || now.Sub(e.at) >= authCacheTTL {
-		return tokenEntry{}, false
+		return zero, false
 	}
-	e.user = cloneUser(e.user)
-	return e, true
+	return e.val, true
 }
 
-func (c *authCache) putToken(hash string, e tokenEntry) {
-	if c == nil {
-		return
-	}
+// fill keeps e under k unless a watched change ended since e.gen was read.
+func fill[K comparable, V any](c *authCache, m map[K]authEntry[V], k K, e authEntry[V]) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gen.Load() != e.gen {
 		return
 	}
-	if len(c.tokens) >= authCacheMax {
-		clear(c.tokens)
+	if len(m) >= authCacheMax {
+		clear(m)
 	}
-	c.tokens[hash] = e
+	m[k] = e
+}
+
+func (c *authCache) token(hash string, now time.Time) (tokenOwner, bool) {
+	if c == nil {
+		return tokenOwner{}, false
+	}
+	t, ok := lookup(c, c.tokens, hash, now)
+	t.user = cloneUser(t.user)
+	return t, ok
+}
+
+func (c *authCache) putToken(hash string, e authEntry[tokenOwner]) {
+	if c == nil {
+		return
+	}
+	e.val.user = cloneUser(e.val.user)
+	fill(c, c.tokens, hash, e)
 }
 
 // touched records a token's last use in its entry, if it is still there.
@@ -117,7 +132,7 @@ func (c *authCache) touched(hash string, at time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.tokens[hash]; ok {
-		e.lastUsed = &at
+		e.val.lastUsed = &at
 		c.tokens[hash] = e
 	}
 }
@@ -126,29 +141,16 @@ func (c *authCache) user(id int64, now time.Time) (expo.User, bool) {
 	if c == nil {
 		return expo.User{}, false
 	}
-	g := c.gen.Load()
-	c.mu.Lock()
-	e, ok := c.users[id]
-	c.mu.Unlock()
-	if !ok || e.gen != g || now.Sub(e.at) >= authCacheTTL {
-		return expo.User{}, false
-	}
-	return cloneUser(e.user), true
+	u, ok := lookup(c, c.users, id, now)
+	return cloneUser(u), ok
 }
 
-func (c *authCache) putUser(e userEntry) {
+func (c *authCache) putUser(e authEntry[expo.User]) {
 	if c == nil {
 		return
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.gen.Load() != e.gen {
-		return
-	}
-	if len(c.users) >= authCacheMax {
-		clear(c.users)
-	}
-	c.users[e.user.ID] = e
+	e.val = cloneUser(e.val)
+	fill(c, c.users, e.val.ID, e)
 }
 
 // cloneUser copies what a caller could change in place, so that no request

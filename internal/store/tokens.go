@@ -135,22 +135,22 @@ var testHookTokenRead func()
 // readToken reads a token and its owner in one statement (the token's user
 // is deleted with the user, so a found token always has one), and keeps
 // them in the cache. Plain SQL, since every API call needs it.
-func (s *Store) readToken(ctx context.Context, hash string, now time.Time) (tokenEntry, error) {
-	e := tokenEntry{gen: s.auth.generation(), at: now}
+func (s *Store) readToken(ctx context.Context, hash string, now time.Time) (tokenOwner, error) {
+	e := authEntry[tokenOwner]{gen: s.auth.generation(), at: now}
 	var row userRow
 	err := s.readRow(ctx, `SELECT `+userColumns+`, t.id, t.last_used_at
 		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hash).
-		Scan(row.dest(&e.tokenID, &e.lastUsed)...)
+		Scan(row.dest(&e.val.tokenID, &e.val.lastUsed)...)
 	if errors.Is(err, sql.ErrNoRows) {
-		return e, expo.ErrUnauthorized
+		return e.val, expo.ErrUnauthorized
 	}
 	if err != nil {
-		return e, dbErr(err, "find token")
+		return e.val, dbErr(err, "find token")
 	}
-	e.user = row.user()
+	e.val.user = row.user()
 	if testHookTokenRead != nil {
 		testHookTokenRead()
 	}
-	s.auth.putToken(hash, tokenEntry{gen: e.gen, at: e.at, user: cloneUser(e.user), tokenID: e.tokenID, lastUsed: e.lastUsed})
-	return e, nil
+	s.auth.putToken(hash, e)
+	return e.val, nil
 }

@@ -189,7 +189,7 @@ func (s *Store) User(ctx context.Context, id int64) (expo.User, error) {
 	if u, ok := s.auth.user(id, now); ok {
 		return u, nil
 	}
-	e := userEntry{gen: s.auth.generation(), at: now}
+	e := authEntry[expo.User]{gen: s.auth.generation(), at: now}
 	var row userRow
 	err := s.readRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = ?`, id).Scan(row.dest()...)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -198,9 +198,9 @@ func (s *Store) User(ctx context.Context, id int64) (expo.User, error) {
 	if err != nil {
 		return expo.User{}, dbErr(err, "find user")
 	}
-	e.user = row.user()
-	s.auth.putUser(userEntry{gen: e.gen, at: e.at, user: cloneUser(e.user)})
-	return e.user, nil
+	e.val = row.user()
+	s.auth.putUser(e)
+	return e.val, nil
 }
 
 // userColumns are the columns of a user (table alias u) in the order of
