@@ -104,7 +104,7 @@ func TestWhoIsAskingFollowsChanges(t *testing.T) {
 					if got := byToken(t).Name; got != "Anna Petrova" {
 						t.Errorf("by token right after an outside change: name %q, want the cached one (is the cache used?)", got)
 					}
-					st.AppTestShiftClock(11 * time.Second)
+					st.AppTestShiftClock(31 * time.Second)
 				}
 				if got := byToken(t).Name; got != "Anna Sidorova" {
 					t.Errorf("by token: name %q", got)
