@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -85,12 +86,17 @@ type result struct {
 	TargetP99ms float64 `json:"target_p99_ms,omitempty"`
 	Met         bool    `json:"target_met"`
 	FirstError  string  `json:"first_error,omitempty"`
+	// Answers are the counts of a scenario answering pending meetings.
+	Answers *answers `json:"answers,omitempty"`
+	// Statuses counts the answers by HTTP status ("201": n, "409": n, …).
+	Statuses map[string]int `json:"statuses,omitempty"`
 }
 
 type workerStats struct {
 	lat                          []time.Duration
 	ok, rejected, s5xx, failures int
 	firstErr                     string
+	statuses                     map[int]int
 }
 
 // run drives one scenario for d with lg.conns connections.
@@ -109,9 +115,13 @@ func (lg *loadGen) run(ctx context.Context, sc scenario, d time.Duration) result
 			w := &worker{id: i, rng: rand.New(rand.NewPCG(uint64(i), uint64(start.UnixNano()))), lg: lg}
 			st := &stats[i]
 			st.lat = make([]time.Duration, 0, 4096)
+			st.statuses = map[int]int{}
 			buf := make([]byte, 32*1024)
 			for ctx.Err() == nil && time.Now().Before(end) {
 				req, check := sc.next(w)
+				if req == nil {
+					break // nothing left to send on this connection
+				}
 				req = req.WithContext(ctx)
 				t0 := time.Now()
 				resp, err := lg.client.Do(req)
@@ -136,6 +146,7 @@ func (lg *loadGen) run(ctx context.Context, sc scenario, d time.Duration) result
 					}
 					continue
 				}
+				st.statuses[resp.StatusCode]++
 				switch {
 				case resp.StatusCode >= 500:
 					st.s5xx++
@@ -160,9 +171,12 @@ func (lg *loadGen) run(ctx context.Context, sc scenario, d time.Duration) result
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	r := result{Name: sc.name, Kind: string(sc.kind)}
+	r := result{Name: sc.name, Kind: string(sc.kind), Statuses: map[string]int{}}
 	var all []time.Duration
 	for _, st := range stats {
+		for code, n := range st.statuses {
+			r.Statuses[strconv.Itoa(code)] += n
+		}
 		all = append(all, st.lat...)
 		r.OK += st.ok
 		r.Rejected += st.rejected

@@ -153,6 +153,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (*Report,
 	rep.Data = fx.counts
 	rep.GenerateSeconds = fx.generate.Seconds()
 	logf("generated in %.2f s: %+v", rep.GenerateSeconds, fx.counts)
+	rep.Supply = fx.supply
+	logf("%s", rep.supplyLine())
 
 	srv, err := startServer(ctx, o.binary, dbPath, filepath.Join(o.dir, "server.log"), o.pprof)
 	if err != nil {
@@ -191,7 +193,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (*Report,
 			profiled = make(chan error, 1)
 			go func() { profiled <- cpuProfile(ctx, o.pprof, o.duration, filepath.Join(o.profiles, sc.name+".pprof")) }()
 		}
+		if sc.begin != nil {
+			sc.begin()
+		}
 		res := lg.run(ctx, sc, o.duration)
+		if sc.end != nil {
+			sc.end(&res)
+		}
 		if profiled != nil {
 			if err := <-profiled; err != nil {
 				logf("profile of %s: %v", sc.name, err)
@@ -207,6 +215,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (*Report,
 			res.Met = res.Ratio >= sc.targetRatio && res.P99ms <= res.TargetP99ms && res.Errors == 0
 		}
 		logf("%-18s %8.0f req/s  p50 %6.2f ms  p99 %7.2f ms  2xx %d  4xx %d  errors %d", res.Name, res.RPS, res.P50ms, res.P99ms, res.OK, res.Rejected, res.Errors)
+		if sc.kind == kindWrite {
+			logf("%s", res.statusLine())
+		}
+		if res.Answers != nil {
+			logf("%-18s %s", res.Name, res.answersLine())
+		}
 		rep.Scenarios = append(rep.Scenarios, res)
 	}
 	rep.PeakRSSMB = float64(srv.peakRSS()) / 1024

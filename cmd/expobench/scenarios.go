@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"expo/internal/expo"
@@ -34,7 +35,13 @@ type scenario struct {
 	limit       string
 	targetRatio float64
 	targetP99   time.Duration
-	next        func(w *worker) (*http.Request, func(status int, body []byte) error)
+	// next returns nil when the connection has nothing left to send; it
+	// then stops (the load generator's other connections go on).
+	next func(w *worker) (*http.Request, func(status int, body []byte) error)
+	// begin, when set, runs just before the scenario's timed window, and
+	// end after it, adding the scenario's own counts to its result.
+	begin func()
+	end   func(r *result)
 }
 
 func get(w *worker, path string) *http.Request {
@@ -142,10 +149,11 @@ func scenarios(fx *fixtures, pageSize int) []scenario {
 			return get(w, "/api/v1/exhibitors?"+q.Encode()), nil
 		}),
 
-		// Forum sign-up racing for the last seats of the smallest forums;
-		// one request in four cancels, which moves the waitlist up.
+		// Forum sign-up racing for the last seats of the smallest forums by
+		// the first --tokens attendees; one request in four cancels, which
+		// moves the waitlist up.
 		write("forum-register", func(w *worker) (*http.Request, func(int, []byte) error) {
-			tok := fx.attendeeTokens[w.rng.IntN(len(fx.attendeeTokens))]
+			tok := fx.forumTokens[w.rng.IntN(len(fx.forumTokens))]
 			path := fmt.Sprintf("/api/v1/forums/%d/registration", fx.raceForums[w.rng.IntN(len(fx.raceForums))])
 			if w.rng.IntN(4) == 0 {
 				return apiCall(w, http.MethodDelete, path, tok, nil), nil
@@ -158,26 +166,63 @@ func scenarios(fx *fixtures, pageSize int) []scenario {
 		write("meeting-request", func(w *worker) (*http.Request, func(int, []byte) error) {
 			return meetingRequest(w, fx)
 		}),
-		// Exhibitors answer pending requests: two in three accepted (which
-		// takes a table), the rest declined. When none is waiting, the
-		// connection sends a new request instead, so answers keep coming.
-		write("accept-decline", func(w *worker) (*http.Request, func(int, []byte) error) {
-			m, ok := fx.pending.pop()
-			if !ok {
-				return meetingRequest(w, fx)
-			}
-			tok := fx.exhibitorTokens[m.exhibitor]
-			if w.rng.IntN(3) == 0 {
-				return apiCall(w, http.MethodPost, fmt.Sprintf("/api/v1/meetings/%d/decline", m.id), tok, map[string]string{"reason": "Fully booked"}), nil
-			}
-			return apiCall(w, http.MethodPost, fmt.Sprintf("/api/v1/meetings/%d/accept", m.id), tok, nil), nil
-		}),
+		acceptDecline(fx, write),
 	}
 }
 
-// meetingRequest is an attendee asking one of the exhibitors with an
-// account for a meeting in one of its slots; half the requests go to the
-// five most wanted. A created pending meeting joins the queue of meetings
+// acceptDecline is exhibitors answering pending requests: two in three
+// accepted (which takes a table), the rest declined. The requests are
+// those of the demo, those created for it before the scenarios
+// (fixtures.supply) and those the meeting-request scenario created. Every
+// request is an answer: when none is waiting, the connection stops, so the
+// scenario's rate is answers only, over the time the queue lasted; its
+// result counts what the answers got.
+func acceptDecline(fx *fixtures, write func(string, func(*worker) (*http.Request, func(int, []byte) error)) scenario) scenario {
+	a := &fx.answers
+	count := func(ok, refused *atomic.Int64) func(int, []byte) error {
+		return func(status int, _ []byte) error {
+			switch {
+			case status >= 200 && status < 300:
+				ok.Add(1)
+			case status < 500:
+				refused.Add(1)
+			}
+			return nil
+		}
+	}
+	sc := write("accept-decline", func(w *worker) (*http.Request, func(int, []byte) error) {
+		m, ok := fx.pending.pop()
+		if !ok {
+			a.dryAt.CompareAndSwap(0, int64(max(1, time.Since(a.start))))
+			return nil, nil
+		}
+		tok := fx.exhibitorTokens[m.exhibitor]
+		if w.rng.IntN(3) == 0 {
+			return apiCall(w, http.MethodPost, fmt.Sprintf("/api/v1/meetings/%d/decline", m.id), tok, map[string]string{"reason": "Fully booked"}),
+				count(&a.declined, &a.refusedDecl)
+		}
+		return apiCall(w, http.MethodPost, fmt.Sprintf("/api/v1/meetings/%d/accept", m.id), tok, nil), count(&a.accepted, &a.refusedAccept)
+	})
+	sc.begin = func() {
+		a.start, a.queued = time.Now(), fx.pending.len()
+		a.accepted.Store(0)
+		a.declined.Store(0)
+		a.refusedAccept.Store(0)
+		a.refusedDecl.Store(0)
+		a.dryAt.Store(0)
+	}
+	sc.end = func(r *result) {
+		r.Answers = &answers{Queued: a.queued, Accepted: int(a.accepted.Load()), Declined: int(a.declined.Load()),
+			RefusedAccepts: int(a.refusedAccept.Load()), RefusedDeclines: int(a.refusedDecl.Load()), DryAfterSeconds: time.Duration(a.dryAt.Load()).Seconds()}
+		r.Answers.Refused = r.Answers.RefusedAccepts + r.Answers.RefusedDeclines
+	}
+	return sc
+}
+
+// meetingRequest is an attendee (any of them: all have a token, so none
+// sends more than the server's per-user burst) asking one of the
+// exhibitors with an account for a meeting in one of its slots; half the
+// requests go to the five most wanted. A created pending meeting joins the queue of meetings
 // to answer.
 func meetingRequest(w *worker, fx *fixtures) (*http.Request, func(int, []byte) error) {
 	ai := w.rng.IntN(len(fx.Attendees))
