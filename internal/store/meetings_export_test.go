@@ -85,3 +85,10 @@ func (s *Store) RawInsertDuplicate(ctx context.Context, email string) (bool, err
 	}
 	return isDuplicate(s.w, err), nil
 }
+
+// MMTestTableIDs lists the negotiation tables' ids in order of number.
+func (s *Store) MMTestTableIDs(ctx context.Context) ([]int64, error) {
+	var ids []int64
+	err := s.r.WithContext(ctx).Raw("SELECT id FROM meeting_tables ORDER BY number").Scan(&ids).Error
+	return ids, err
+}

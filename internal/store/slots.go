@@ -358,9 +358,8 @@ func (s *Store) FreeSlots(ctx context.Context, exhibitorID, attendeeID int64, no
 		WHERE a.exhibitor_id = ? AND a.booked < e.meeting_tables AND s.starts_at > ?
 		  AND (b.restrict_country = '' OR b.restrict_country = e.country OR b.restrict_country = ?)
 		  AND NOT EXISTS (SELECT 1 FROM meetings m WHERE m.attendee_id = ? AND m.slot_id = s.id AND m.status IN ?)
-		  AND (SELECT COUNT(*) FROM meetings mt WHERE mt.slot_id = s.id AND mt.table_id IS NOT NULL AND mt.status IN ?)
-		      < (SELECT COUNT(*) FROM meeting_tables)
-		ORDER BY s.starts_at, s.id`, exhibitorID, now, attCountry, attendeeID, openStatuses, openStatuses).Scan(&rows).Error
+		  AND `+tableFree("s.id")+`
+		ORDER BY s.starts_at, s.id`, exhibitorID, now, attCountry, attendeeID, openStatuses).Scan(&rows).Error
 	if err != nil {
 		return nil, dbErr(err, "list free slots")
 	}

@@ -30,6 +30,19 @@ func (tokenRow) TableName() string { return "api_tokens" }
 
 const tokenPrefix = "expo_"
 
+// newTokenSecret makes a token's secret: the prefix and 20 random bytes.
+func newTokenSecret() (string, error) {
+	raw := make([]byte, 20)
+	if _, err := rand.Read(raw); err != nil {
+		return "", err
+	}
+	return tokenPrefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(raw)), nil
+}
+
+// tokenShownPrefix is the start of a secret that lists show to tell
+// tokens apart.
+func tokenShownPrefix(secret string) string { return secret[:len(tokenPrefix)+6] }
+
 func hashToken(secret string) string {
 	sum := sha256.Sum256([]byte(secret))
 	return hex.EncodeToString(sum[:])
@@ -46,13 +59,12 @@ func (s *Store) CreateToken(ctx context.Context, userID int64, name string) (str
 	if name == "" {
 		name = "API token"
 	}
-	raw := make([]byte, 20)
-	if _, err := rand.Read(raw); err != nil {
+	secret, err := newTokenSecret()
+	if err != nil {
 		return "", expo.APIToken{}, err
 	}
-	secret := tokenPrefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(raw))
-	row := tokenRow{UserID: userID, Name: name, TokenHash: hashToken(secret), Prefix: secret[:len(tokenPrefix)+6], CreatedAt: s.now()}
-	err := s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	row := tokenRow{UserID: userID, Name: name, TokenHash: hashToken(secret), Prefix: tokenShownPrefix(secret), CreatedAt: s.now()}
+	err = s.w.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&row).Error; err != nil {
 			if errors.Is(err, gorm.ErrForeignKeyViolated) {
 				return expo.ErrNotFound

@@ -1,0 +1,79 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+
+	"expo/internal/expo"
+	"expo/internal/store"
+	"expo/internal/storetest"
+)
+
+// TestTableChoice checks that a meeting gets the lowest-numbered free
+// table of its slot, both when the taken tables are 1..c (found from the
+// count alone) and when a cancellation left a gap lower down.
+func TestTableChoice(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		f := newMatchmaking(t, st, "Tables Co", 1, 6)
+		if err := st.SetExhibitorMeetingSettings(ctx, f.ex.ID, store.MeetingSettings{Tables: 8, AutoAccept: true}); err != nil {
+			t.Fatal(err)
+		}
+		as := mmAttendees(t, st, "tables", 10, "CN", "en")
+		book := func(t *testing.T, a expo.User, want int) expo.Meeting {
+			t.Helper()
+			m, err := st.RequestMeeting(ctx, a.ID, f.ex.Slug, f.slots[0].ID, expo.MeetingRequest{Language: "en"})
+			if err != nil || m.Status != expo.MeetingAccepted || m.TableNumber != want {
+				t.Fatalf("request: table %d, %v; want table %d", m.TableNumber, err, want)
+			}
+			return m
+		}
+		var ms []expo.Meeting
+		for i := range 4 {
+			ms = append(ms, book(t, as[i], i+1))
+		}
+		// Tables 1 and 4 stay taken: two tables are, and table 3 is free,
+		// but table 2 is lower.
+		for _, i := range []int{2, 1} {
+			if _, err := st.CancelMeeting(ctx, ms[i].ID, as[i], ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		book(t, as[4], 2)
+		book(t, as[5], 3)
+		book(t, as[6], 5)
+		book(t, as[7], 6)
+		_, err := st.RequestMeeting(ctx, as[8].ID, f.ex.Slug, f.slots[0].ID, expo.MeetingRequest{Language: "en"})
+		if e := (*expo.Error)(nil); !errors.As(err, &e) || e.Code != expo.CodeConflict {
+			t.Fatalf("seventh meeting with six tables: %v, want a conflict", err)
+		}
+		if err := st.SetTables(ctx, 7, "Hall D"); err != nil {
+			t.Fatal(err)
+		}
+		book(t, as[8], 7)
+		checkBooked(t, st)
+	})
+}
+
+// TestTableIDsFollowNumbers checks what the quick table choice relies on:
+// whatever the sequence of changes to the negotiation area, table ids
+// ascend with table numbers.
+func TestTableIDsFollowNumbers(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		for _, n := range []int{5, 2, 8, 3, 3, 12, 1, 20} {
+			if err := st.SetTables(ctx, n, "Hall D"); err != nil {
+				t.Fatal(err)
+			}
+			ids, err := st.MMTestTableIDs(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ids) != n || !slices.IsSorted(ids) {
+				t.Fatalf("after SetTables(%d): ids by number %v, want %d ascending", n, ids, n)
+			}
+		}
+	})
+}
