@@ -166,7 +166,7 @@ func (s result) answersLine() string {
 		dry = fmt.Sprintf("the queue ran dry after %.2f s and the connections stopped (req/s is over the %.2f s the scenario lasted)",
 			a.DryAfterSeconds, float64(s.Requests)/max(s.RPS, 1e-9))
 	}
-	return fmt.Sprintf("every request answered a pending meeting (%d queued): %d accepted, %d declined; refused (3xx/4xx): %d accepts (mostly no table free in the slot), %d declines; %s",
+	return fmt.Sprintf("every request answered a pending meeting (%d queued): %d accepted, %d declined; refused (3xx/4xx, an accept usually for want of a free table): %d accepts, %d declines; %s",
 		a.Queued, a.Accepted, a.Declined, a.RefusedAccepts, a.RefusedDeclines, dry)
 }
 
