@@ -317,13 +317,7 @@ func (s *Store) BenchPendingRequests(ctx context.Context, exhibitors, skipAttend
 					(p.RestrictCountry != "" && p.RestrictCountry != a.country && p.RestrictCountry != e.Country) {
 					continue
 				}
-				lang := ""
-				for _, l := range a.langs {
-					if slices.Contains(e.langs, l) {
-						lang = l
-						break
-					}
-				}
+				lang := sharedLanguage(a.langs, e.langs)
 				if lang == "" {
 					continue
 				}

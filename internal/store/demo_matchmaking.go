@@ -183,13 +183,7 @@ func (s *Store) loadDemoMatchmaking(tx *gorm.DB, start time.Time, loc *time.Loca
 			if !available[key{ei, sj}] || (sl.restrict != "" && sl.restrict != a.Country && sl.restrict != e.Country) {
 				continue
 			}
-			lang := ""
-			for _, l := range a.langs {
-				if slices.Contains(e.langs, l) {
-					lang = l
-					break
-				}
-			}
+			lang := sharedLanguage(a.langs, e.langs)
 			if lang == "" {
 				continue // would need an interpreter; the demo keeps to shared languages
 			}
@@ -301,4 +295,15 @@ var demoDeclineReasons = []string{
 	"Our team is fully booked at that time",
 	"Not a match for our product range",
 	"",
+}
+
+// sharedLanguage is the first of the attendee's languages the exhibitor
+// also speaks, or "" (the meeting would need an interpreter).
+func sharedLanguage(attendee, exhibitor []string) string {
+	for _, l := range attendee {
+		if slices.Contains(exhibitor, l) {
+			return l
+		}
+	}
+	return ""
 }
