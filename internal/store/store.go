@@ -39,6 +39,9 @@ type Store struct {
 	rdb *sql.DB
 	// auth caches who the requests are (authcache.go); nil on PostgreSQL.
 	auth *authCache
+	// group runs SQLite's write transactions in groups (groupcommit.go);
+	// nil on PostgreSQL.
+	group *groupCommitter
 }
 
 // Options tune Open.
@@ -111,6 +114,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		rdb.SetMaxOpenConns(d.maxReaders)
 		rdb.SetMaxIdleConns(d.maxReaders)
 		s.r, s.rdb = r, rdb
+		s.startGroupCommit()
 	}
 	return s, nil
 }
@@ -119,7 +123,10 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 // the writer connection follows ctx, but on SQLite the statements of the
 // transaction do not (statementCtx): a client that goes away mid-transaction
 // no longer aborts it; the transaction commits or rolls back as if it had
-// stayed.
+// stayed. On SQLite the transactions waiting for the writer run as a group,
+// each in a savepoint of one SQLite transaction (groupcommit.go); fn must
+// not start another write itself (it never could: the single writer is
+// busy with fn).
 // After the writer is released the goroutine yields, so the request
 // waiting for the writer next runs at once instead of after the rest of
 // this request (the hand-over was a quarter of the writer's time).
@@ -127,6 +134,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 // The "tx" region marks it in runtime traces (go tool trace; free when no
 // trace is running).
 func (s *Store) writeTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if s.group != nil {
+		return s.writeGrouped(ctx, fn)
+	}
 	region := trace.StartRegion(ctx, "tx")
 	err := s.w.WithContext(ctx).Connection(func(conn *gorm.DB) error {
 		return conn.WithContext(s.statementCtx(ctx)).Transaction(fn)
@@ -169,6 +179,7 @@ func (s *Store) Dialect() string { return s.dialect.name }
 
 // Close closes both pools.
 func (s *Store) Close() error {
+	s.stopGroupCommit()
 	var errs []error
 	for _, db := range []*gorm.DB{s.w, s.r} {
 		if sqlDB, err := db.DB(); err == nil {

@@ -1,0 +1,177 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"runtime/trace"
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"gorm.io/gorm"
+)
+
+// Group commit of SQLite's write transactions.
+//
+// SQLite has one writer, so write transactions queue for it, and each paid
+// BEGIN, COMMIT (the WAL frames of every page it changed) and the hand-over
+// of the writer to the next request's goroutine. The load benchmark's
+// meeting answers spent more than half of their writer time on that
+// (BENCHMARKS.md, fourth pass). Here the transactions waiting for the
+// writer when it comes free run together in one SQLite transaction, one
+// after the other, each in a savepoint of its own: a transaction whose
+// function fails is rolled back to its savepoint and changes nothing, the
+// others go on, and all of them are answered only after the COMMIT, so no
+// caller sees its write succeed before it is durable. They run in the order
+// they queued, each seeing the ones before, exactly as if they had run one
+// by one. If the COMMIT fails (or SQLite abandons the whole transaction,
+// on a full disk say), every transaction of the group gets that error.
+//
+// A group is what is waiting, at most maxGroup: under no load a write runs
+// alone, as before. Only writeTx is grouped; writeOne (a single statement
+// in its own transaction) and the benchmark's limit insert are not.
+// PostgreSQL has many writers and no group (its transactions run as
+// before).
+
+// maxGroup bounds the transactions of one group.
+const maxGroup = 64
+
+type groupWrite struct {
+	ctx context.Context
+	fn  func(tx *gorm.DB) error
+	// state: 0 waiting, 1 taken by the writer, 2 given up by its caller
+	// (its context ended while it waited), so it never runs.
+	state atomic.Int32
+	done  chan error
+}
+
+type groupCommitter struct {
+	mu      sync.RWMutex // closed and sends on writes
+	closed  bool
+	writes  chan *groupWrite
+	stopped chan struct{}
+}
+
+// startGroupCommit starts the goroutine that owns the writer's groups.
+func (s *Store) startGroupCommit() {
+	g := &groupCommitter{writes: make(chan *groupWrite, 4*maxGroup), stopped: make(chan struct{})}
+	s.group = g
+	go func() {
+		defer close(g.stopped)
+		for first := range g.writes {
+			group := []*groupWrite{first}
+		more:
+			for len(group) < maxGroup {
+				select {
+				case w, ok := <-g.writes:
+					if !ok {
+						break more
+					}
+					group = append(group, w)
+				default:
+					break more
+				}
+			}
+			s.commitGroup(group)
+		}
+	}()
+}
+
+// stopGroupCommit lets the queued writes run, then stops; writes after it
+// fail with errStoreClosed.
+func (s *Store) stopGroupCommit() {
+	g := s.group
+	if g == nil {
+		return
+	}
+	g.mu.Lock()
+	if !g.closed {
+		g.closed = true
+		close(g.writes)
+	}
+	g.mu.Unlock()
+	<-g.stopped
+}
+
+var errStoreClosed = errors.New("the store is closed")
+
+// writeGrouped queues fn for the writer's next group and waits for its
+// answer. Waiting follows ctx, as waiting for the writer did; once the
+// writer has taken it, it runs to its end.
+func (s *Store) writeGrouped(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	w := &groupWrite{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	g := s.group
+	g.mu.RLock()
+	if g.closed {
+		g.mu.RUnlock()
+		return errStoreClosed
+	}
+	g.writes <- w
+	g.mu.RUnlock()
+	select {
+	case err := <-w.done:
+		return err
+	case <-ctx.Done():
+		if w.state.CompareAndSwap(0, 2) {
+			return ctx.Err()
+		}
+		return <-w.done
+	}
+}
+
+// commitGroup runs the group's writes in one transaction and answers them.
+func (s *Store) commitGroup(group []*groupWrite) {
+	live := group[:0]
+	for _, w := range group {
+		if w.state.CompareAndSwap(0, 1) {
+			live = append(live, w)
+		}
+	}
+	if len(live) == 0 {
+		return
+	}
+	region := trace.StartRegion(context.Background(), "tx")
+	errs := make([]error, len(live))
+	err := s.w.Connection(func(conn *gorm.DB) error {
+		return conn.Transaction(func(tx *gorm.DB) error {
+			if len(live) == 1 {
+				errs[0] = runWrite(live[0], tx.WithContext(s.statementCtx(live[0].ctx)))
+				return errs[0]
+			}
+			for i, w := range live {
+				sp := "group_" + strconv.Itoa(i)
+				if err := tx.SavePoint(sp).Error; err != nil {
+					return err
+				}
+				if errs[i] = runWrite(w, tx.WithContext(s.statementCtx(w.ctx))); errs[i] != nil {
+					if err := tx.RollbackTo(sp).Error; err != nil {
+						return err
+					}
+				}
+				if err := tx.Exec("RELEASE SAVEPOINT " + sp).Error; err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
+	region.End()
+	for i, w := range live {
+		if err != nil && errs[i] == nil {
+			errs[i] = err // nothing of the group was committed
+		}
+		w.done <- errs[i]
+	}
+}
+
+// runWrite runs one write's function; a panic fails that write only.
+func runWrite(w *groupWrite, tx *gorm.DB) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("write transaction panicked: %v\n%s", p, debug.Stack())
+		}
+	}()
+	return w.fn(tx)
+}
