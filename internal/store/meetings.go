@@ -93,9 +93,13 @@ const openMeetingSQL = "m.status IN ('pending', 'accepted')"
 // meetings_slot_table_open_idx in order; the statuses are written out,
 // since a bound IN list keeps SQLite off the partial index.
 func tableFree(slot string) string {
-	return `(SELECT COUNT(*) FROM meetings mt WHERE mt.slot_id = ` + slot + ` AND mt.table_id IS NOT NULL
-	AND mt.status IN ('pending', 'accepted')) < (SELECT COUNT(*) FROM meeting_tables)`
+	return `(SELECT COUNT(*) FROM meetings mt WHERE mt.slot_id = ` + slot + ` AND ` + tableTakenSQL + `)
+	< (SELECT COUNT(*) FROM meeting_tables)`
 }
+
+// tableTakenSQL picks the meetings mt that hold a table, in the words of
+// meetings_slot_table_open_idx, so that SQLite reads them from it.
+const tableTakenSQL = "mt.table_id IS NOT NULL AND mt.status IN ('pending', 'accepted')"
 
 // booking is one meeting to place. Initiator says who asked: an attendee's
 // request waits for the exhibitor (or is accepted at once when the
@@ -455,10 +459,9 @@ const freeTableSQL = `SELECT t.id, t.number, t.area FROM meeting_tables t WHERE 
 // 500 index reads, most of an accept's time in the single writer (load
 // benchmark).
 const nextTableSQL = `SELECT t.id, t.number, t.area FROM meeting_tables t
-	WHERE t.number = 1 + (SELECT COUNT(*) FROM meetings mt WHERE mt.slot_id = ? AND mt.table_id IS NOT NULL
-		AND mt.status IN ('pending', 'accepted'))
+	WHERE t.number = 1 + (SELECT COUNT(*) FROM meetings mt WHERE mt.slot_id = ? AND ` + tableTakenSQL + `)
 	AND t.number - 1 = COALESCE((SELECT x.number FROM meeting_tables x WHERE x.id = (SELECT mt.table_id FROM meetings mt
-		WHERE mt.slot_id = ? AND mt.table_id IS NOT NULL AND mt.status IN ('pending', 'accepted') ORDER BY mt.table_id DESC LIMIT 1)), 0)`
+		WHERE mt.slot_id = ? AND ` + tableTakenSQL + ` ORDER BY mt.table_id DESC LIMIT 1)), 0)`
 
 // assignTable gives the meeting the lowest-numbered table free in the
 // slot; with acceptAt, the same update also accepts the pending meeting.
