@@ -463,8 +463,15 @@ const nextTableSQL = `SELECT t.id, t.number, t.area FROM meeting_tables t
 	AND t.number - 1 = COALESCE((SELECT x.number FROM meeting_tables x WHERE x.id = (SELECT mt.table_id FROM meetings mt
 		WHERE mt.slot_id = ? AND ` + tableTakenSQL + ` ORDER BY mt.table_id DESC LIMIT 1)), 0)`
 
+// errMeetingChanged says a meeting read before its transaction is no
+// longer pending there (answered, cancelled or expired meanwhile); the
+// caller then answers from the meeting as the transaction sees it. It
+// never leaves the store.
+var errMeetingChanged = errors.New("meeting no longer pending")
+
 // assignTable gives the meeting the lowest-numbered table free in the
-// slot; with acceptAt, the same update also accepts the pending meeting.
+// slot; with acceptAt, the same update also accepts the meeting if it is
+// still pending (errMeetingChanged if not).
 // The partial unique index (table_id, slot_id) is the guard: when a
 // concurrent transaction took the same table first, the update is undone
 // and the next free table is tried.
@@ -489,8 +496,12 @@ func (s *Store) assignTable(tx *gorm.DB, meetingID, slotID int64, acceptAt *time
 			return t, err
 		}
 		if acceptAt != nil {
-			_, err = s.txExec(tx, "UPDATE meetings SET status = ?, expires_at = NULL, updated_at = ?, table_id = ? WHERE id = ? AND status = ?",
+			var n int64
+			n, err = s.txExec(tx, "UPDATE meetings SET status = ?, expires_at = NULL, updated_at = ?, table_id = ? WHERE id = ? AND status = ?",
 				string(expo.MeetingAccepted), *acceptAt, t.ID, meetingID, string(expo.MeetingPending))
+			if err == nil && n == 0 {
+				return t, errMeetingChanged
+			}
 		} else {
 			_, err = s.txExec(tx, "UPDATE meetings SET table_id = ? WHERE id = ?", t.ID, meetingID)
 		}
@@ -736,119 +747,163 @@ func (s *Store) lockMeetingView(tx *gorm.DB, id int64) (meetingRow, expo.Meeting
 	if err != nil {
 		return meetingRow{}, expo.Meeting{}, err
 	}
-	row := meetingRow{ID: m.ID, SlotID: m.SlotID, ExhibitorID: m.ExhibitorID, AttendeeID: m.AttendeeID,
+	return meetingRowOf(m), m, nil
+}
+
+// meetingRowOf is the row of a meeting's view, as far as closing the
+// meeting and notifying its sides need it.
+func meetingRowOf(m expo.Meeting) meetingRow {
+	return meetingRow{ID: m.ID, SlotID: m.SlotID, ExhibitorID: m.ExhibitorID, AttendeeID: m.AttendeeID,
 		Initiator: string(m.Initiator), Status: string(m.Status), TableID: m.TableID, InterpreterID: m.InterpreterID}
-	return row, m, nil
 }
 
 // AnswerMeeting accepts or declines a pending meeting for the side it
 // waits for (the exhibitor for requests, the attendee for invitations).
 // Accepting assigns a table (expo.ErrNoTableFree when the area is full);
 // declining frees the slot. Someone else's meeting is expo.ErrNotFound.
+//
+// The meeting is read on the read pool first. Every refusal is answered
+// from that read, without the writer; then the transaction answers the
+// meeting as read, with updates guarded on its status being still
+// pending. Nothing else the answer depends on changes while a meeting is
+// pending (its sides, initiator, deadline and slot are fixed, and slots
+// with meetings are never changed), so the guard is enough, and the
+// writer no longer reads the six-table view. When the guard finds the
+// meeting answered, cancelled or expired meanwhile, nothing was written and
+// answerLocked answers as before, from the meeting read under its lock.
 func (s *Store) AnswerMeeting(ctx context.Context, id int64, u expo.User, accept bool, reason string) (expo.Meeting, error) {
 	reason, err := expo.ValidateReason(reason)
 	if err != nil {
 		return expo.Meeting{}, err
 	}
-	if accept {
-		if err := s.precheckAccept(ctx, id, u); err != nil {
-			return expo.Meeting{}, dbErr(err, "answer meeting")
+	cur, free, err := s.answerView(ctx, id, accept)
+	if err != nil {
+		return expo.Meeting{}, dbErr(err, "answer meeting")
+	}
+	side := sideOf(meetingRowOf(cur), u)
+	if side == "" {
+		return expo.Meeting{}, expo.ErrNotFound
+	}
+	// A request past its deadline goes on: the transaction closes it.
+	if now := s.now(); !cur.Expired(now) {
+		if err := cur.CheckAnswer(side, now); err != nil {
+			return expo.Meeting{}, err
 		}
+		if accept && !free {
+			// The usual answer when the negotiation area is full.
+			return expo.Meeting{}, expo.ErrNoTableFree
+		}
+	}
+	if testHookAnswerRead != nil {
+		testHookAnswerRead()
 	}
 	var m expo.Meeting
 	err = s.writeTx(ctx, func(tx *gorm.DB) error {
-		row, cur, err := s.lockMeetingView(tx, id)
-		if err != nil {
-			return err
+		var err error
+		m, err = s.answerAsRead(tx, cur, side, u, accept, reason)
+		if errors.Is(err, errMeetingChanged) {
+			m, err = s.answerLocked(tx, id, u, accept, reason)
 		}
-		side := sideOf(row, u)
-		if side == "" {
-			return expo.ErrNotFound
-		}
-		now := s.now()
-		if cur.Expired(now) {
-			if err := s.closeMeeting(tx, row, expo.MeetingExpired, nil, ""); err != nil {
-				return err
-			}
-			return expo.ErrMeetingClosed
-		}
-		if err := cur.CheckAnswer(side, now); err != nil {
-			return err
-		}
-		// The answer is the meeting as read above with this transaction's
-		// changes applied: nothing else can change it before the commit (its
-		// row is locked), and reading it again would cost the writer the
-		// six-table join once more.
-		m = cur
-		m.UpdatedAt = now
-		if accept {
-			// One update accepts the meeting and gives it its table.
-			table, err := s.assignTable(tx, id, row.SlotID, &now)
-			if err != nil {
-				return err
-			}
-			if row.Initiator == string(expo.SideAttendee) {
-				if err := s.releaseQuota(tx, row.AttendeeID); err != nil {
-					return err
-				}
-			}
-			if err := s.notifyOther(tx, row, side, "meeting.notify.accepted", cur); err != nil {
-				return err
-			}
-			m.Status, m.ExpiresAt = expo.MeetingAccepted, nil
-			m.TableID, m.TableNumber, m.TableArea = &table.ID, table.Number, table.Area
-			return nil
-		}
-		if err := s.closeMeeting(tx, row, expo.MeetingDeclined, &u.ID, reason); err != nil {
-			return err
-		}
-		if err := s.notifyOther(tx, row, side, "meeting.notify.declined", cur); err != nil {
-			return err
-		}
-		m.Status, m.Reason = expo.MeetingDeclined, reason
-		m.TableID, m.TableNumber, m.TableArea = nil, 0, ""
-		return nil
+		return err
 	})
 	return m, dbErr(err, "answer meeting")
 }
 
-// precheckAccept answers on the read pool, in AnswerMeeting's order, what
-// accepting the meeting would refuse: someone else's meeting, an answer
-// that is not u's to give, and no table free in the slot (the usual
-// answer when the negotiation area is full, which would otherwise take
-// the writer for a transaction that only rolls back). A request past its
-// deadline passes: the transaction closes it. The transaction checks all
-// of it again.
-func (s *Store) precheckAccept(ctx context.Context, id int64, u expo.User) error {
-	var m expo.Meeting
-	var initiator, status string
+// testHookAnswerRead runs between an answer's read and its transaction, in
+// tests.
+var testHookAnswerRead func()
+
+// answerView reads a meeting's view on the read pool and, for an accept,
+// whether a table is free in its slot.
+func (s *Store) answerView(ctx context.Context, id int64, accept bool) (expo.Meeting, bool, error) {
+	if !accept {
+		m, err := s.meetingIn(s.readQuery(ctx), id)
+		return m, false, err
+	}
+	var v meetingView
 	var free bool
-	err := s.readRow(ctx, `SELECT m.exhibitor_id, m.attendee_id, m.initiator, m.status, m.expires_at, s.starts_at,
-			`+tableFree("m.slot_id")+`
-		FROM meetings m JOIN slots s ON s.id = m.slot_id WHERE m.id = ?`, id).
-		Scan(&m.ExhibitorID, &m.AttendeeID, &initiator, &status, &m.ExpiresAt, &m.Start, &free)
+	err := s.readRow(ctx, "SELECT "+meetingColumns+", "+tableFree("m.slot_id")+meetingFrom+" WHERE m.id = ?", id).
+		Scan(append(v.dest(), &free)...)
 	if errors.Is(err, sql.ErrNoRows) {
-		return expo.ErrNotFound
+		return expo.Meeting{}, false, expo.ErrNotFound
 	}
+	return v.meeting(), free, err
+}
+
+// answerAsRead answers the pending meeting cur (read before the
+// transaction) with updates guarded on its status, and builds the answer
+// from cur and what it wrote. errMeetingChanged: nothing was written, the
+// meeting is no longer as read (or its deadline or slot start has passed
+// since), and answerLocked must answer instead.
+func (s *Store) answerAsRead(tx *gorm.DB, cur expo.Meeting, side expo.Side, u expo.User, accept bool, reason string) (expo.Meeting, error) {
+	now := s.now()
+	if cur.Status != expo.MeetingPending || cur.Expired(now) || !now.Before(cur.Start) {
+		return expo.Meeting{}, errMeetingChanged
+	}
+	row := meetingRowOf(cur)
+	m := cur
+	m.UpdatedAt = now
+	if accept {
+		table, err := s.assignTable(tx, cur.ID, cur.SlotID, &now)
+		if err != nil {
+			return expo.Meeting{}, err
+		}
+		if row.Initiator == string(expo.SideAttendee) {
+			if err := s.releaseQuota(tx, row.AttendeeID); err != nil {
+				return expo.Meeting{}, err
+			}
+		}
+		if err := s.notifyOther(tx, row, side, "meeting.notify.accepted", cur); err != nil {
+			return expo.Meeting{}, err
+		}
+		m.Status, m.ExpiresAt = expo.MeetingAccepted, nil
+		m.TableID, m.TableNumber, m.TableArea = &table.ID, table.Number, table.Area
+		return m, nil
+	}
+	if err := s.closeMeeting(tx, row, expo.MeetingDeclined, &u.ID, reason); err != nil {
+		if errors.Is(err, expo.ErrMeetingClosed) {
+			// Its guarded update found it no longer pending.
+			return expo.Meeting{}, errMeetingChanged
+		}
+		return expo.Meeting{}, err
+	}
+	if err := s.notifyOther(tx, row, side, "meeting.notify.declined", cur); err != nil {
+		return expo.Meeting{}, err
+	}
+	m.Status, m.Reason = expo.MeetingDeclined, reason
+	m.TableID, m.TableNumber, m.TableArea = nil, 0, ""
+	return m, nil
+}
+
+// answerLocked answers the meeting as read inside tx under its lock: it
+// closes a request past its deadline, refuses an answer that is not due,
+// and otherwise accepts or declines.
+func (s *Store) answerLocked(tx *gorm.DB, id int64, u expo.User, accept bool, reason string) (expo.Meeting, error) {
+	row, cur, err := s.lockMeetingView(tx, id)
 	if err != nil {
-		return err
+		return expo.Meeting{}, err
 	}
-	m.Initiator, m.Status = expo.Side(initiator), expo.MeetingStatus(status)
-	side := sideOf(meetingRow{AttendeeID: m.AttendeeID, ExhibitorID: m.ExhibitorID}, u)
+	side := sideOf(row, u)
 	if side == "" {
-		return expo.ErrNotFound
+		return expo.Meeting{}, expo.ErrNotFound
 	}
 	now := s.now()
-	if m.Expired(now) {
-		return nil
+	if cur.Expired(now) {
+		if err := s.closeMeeting(tx, row, expo.MeetingExpired, nil, ""); err != nil {
+			return expo.Meeting{}, err
+		}
+		return expo.Meeting{}, expo.ErrMeetingClosed
 	}
-	if err := m.CheckAnswer(side, now); err != nil {
-		return err
+	if err := cur.CheckAnswer(side, now); err != nil {
+		return expo.Meeting{}, err
 	}
-	if !free {
-		return expo.ErrNoTableFree
+	// Pending and due: what answerAsRead does, with the meeting as read
+	// under the lock (its guarded updates cannot miss now).
+	m, err := s.answerAsRead(tx, cur, side, u, accept, reason)
+	if errors.Is(err, errMeetingChanged) {
+		return expo.Meeting{}, expo.ErrMeetingClosed
 	}
-	return nil
+	return m, err
 }
 
 // CancelMeeting cancels an open meeting that has not started, by either
@@ -932,7 +987,8 @@ func (s *Store) notifyOther(tx *gorm.DB, row meetingRow, side expo.Side, msg str
 // The server runs it periodically and listings apply it lazily.
 func (s *Store) ExpireRequests(ctx context.Context, now time.Time) (int, error) {
 	var ids []int64
-	if err := s.r.WithContext(ctx).Model(&meetingRow{}).Where("status = ? AND expires_at <= ?", string(expo.MeetingPending), now).
+	// status written out: a bound value keeps SQLite off meetings_expiry_idx.
+	if err := s.r.WithContext(ctx).Model(&meetingRow{}).Where("status = 'pending' AND expires_at <= ?", now).
 		Order("id").Limit(5000).Pluck("id", &ids).Error; err != nil {
 		return 0, dbErr(err, "list due requests")
 	}
@@ -974,11 +1030,16 @@ func (s *Store) ExpireRequests(ctx context.Context, now time.Time) (int, error) 
 
 // meetingSelect reads meetings with their slot, table, interpreter and
 // both parties, for pages.
-const meetingSelect = `SELECT m.id, m.slot_id, m.exhibitor_id, m.attendee_id, m.initiator, m.status, m.message, m.language,
+const meetingSelect = "SELECT " + meetingColumns + meetingFrom
+
+// meetingColumns and meetingFrom make meetingSelect.
+const meetingColumns = `m.id, m.slot_id, m.exhibitor_id, m.attendee_id, m.initiator, m.status, m.message, m.language,
 		m.reason, m.expires_at, m.created_at, m.updated_at, s.starts_at, s.ends_at,
 		m.table_id, t.number AS table_number, t.area AS table_area, m.interpreter_id, i.name AS interpreter_name,
 		e.slug AS exhibitor_slug, e.name AS exhibitor_name, e.name_latin AS exhibitor_latin, e.country AS exhibitor_country,
-		u.name AS attendee_name, u.organization AS attendee_organization, u.country AS attendee_country, u.languages AS attendee_languages
+		u.name AS attendee_name, u.organization AS attendee_organization, u.country AS attendee_country, u.languages AS attendee_languages`
+
+const meetingFrom = `
 	FROM meetings m
 	JOIN slots s ON s.id = m.slot_id
 	JOIN exhibitors e ON e.id = m.exhibitor_id

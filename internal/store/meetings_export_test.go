@@ -92,3 +92,10 @@ func (s *Store) MMTestTableIDs(ctx context.Context) ([]int64, error) {
 	err := s.r.WithContext(ctx).Raw("SELECT id FROM meeting_tables ORDER BY number").Scan(&ids).Error
 	return ids, err
 }
+
+// MMTestDuringAnswerRead runs fn between the next answers' read of the
+// meeting and their transaction, until the returned function is called.
+func MMTestDuringAnswerRead(fn func()) (restore func()) {
+	testHookAnswerRead = fn
+	return func() { testHookAnswerRead = nil }
+}

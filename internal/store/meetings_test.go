@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -644,6 +645,76 @@ func TestAnswerMatchesStoredMeeting(t *testing.T) {
 			})
 		}
 		checkBooked(t, st)
+	})
+}
+
+// TestAnswerChangedAfterRead: an answer reads the meeting on the read pool
+// before its transaction; when the meeting is cancelled or answered in
+// between, the answer writes nothing and says what the meeting became.
+// Fails if the transaction trusts the earlier read.
+func TestAnswerChangedAfterRead(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		f := newMatchmaking(t, st, "Meanwhile Co", 3, 3)
+		if err := st.SetExhibitorMeetingSettings(ctx, f.ex.ID, store.MeetingSettings{Tables: 3}); err != nil {
+			t.Fatal(err)
+		}
+		as := mmAttendees(t, st, "meanwhile", 3, "CN", "en")
+		for i, tt := range []struct {
+			name      string
+			accept    bool
+			meanwhile func(m expo.Meeting) error
+			want      error
+			status    expo.MeetingStatus
+			table     bool
+		}{
+			{"accept after the attendee cancelled", true, func(m expo.Meeting) error {
+				_, err := st.CancelMeeting(ctx, m.ID, as[0], "")
+				return err
+			}, expo.ErrMeetingClosed, expo.MeetingCancelled, false},
+			{"decline after a colleague accepted", false, func(m expo.Meeting) error {
+				_, err := st.AnswerMeeting(ctx, m.ID, f.rep, true, "")
+				return err
+			}, expo.ErrAlreadyAnswered, expo.MeetingAccepted, true},
+			{"accept after a colleague declined", true, func(m expo.Meeting) error {
+				_, err := st.AnswerMeeting(ctx, m.ID, f.rep, false, "No")
+				return err
+			}, expo.ErrMeetingClosed, expo.MeetingDeclined, false},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				m, err := st.RequestMeeting(ctx, as[i].ID, f.ex.Slug, f.slots[i].ID, expo.MeetingRequest{Language: "en"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				notes := st.AppTestCount(ctx, "notifications")
+				var meanwhile error
+				restore := store.MMTestDuringAnswerRead(nil)
+				restore = store.MMTestDuringAnswerRead(func() {
+					restore() // once: the change below is an answer too
+					meanwhile = tt.meanwhile(m)
+				})
+				defer restore()
+				_, err = st.AnswerMeeting(ctx, m.ID, f.rep, tt.accept, "")
+				if meanwhile != nil {
+					t.Fatalf("the change in between: %v", meanwhile)
+				}
+				if !errors.Is(err, tt.want) {
+					t.Fatalf("answer after the change: %v, want %v", err, tt.want)
+				}
+				got, err := st.Meeting(ctx, m.ID, f.rep)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.Status != tt.status || (got.TableID != nil) != tt.table {
+					t.Errorf("meeting is %s with table %v, want %s (table %v)", got.Status, got.TableID, tt.status, tt.table)
+				}
+				// One notification: the change's; the refused answer wrote none.
+				if n := st.AppTestCount(ctx, "notifications"); n != notes+1 {
+					t.Errorf("%d notifications written, want 1", n-notes)
+				}
+				checkBooked(t, st)
+			})
+		}
 	})
 }
 
