@@ -42,6 +42,8 @@ type Store struct {
 	// group runs SQLite's write transactions in groups (groupcommit.go);
 	// nil on PostgreSQL.
 	group *groupCommitter
+	// touches notes the last use of API tokens (tokentouch.go).
+	touches *tokenTouches
 }
 
 // Options tune Open.
@@ -116,6 +118,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		s.r, s.rdb = r, rdb
 		s.startGroupCommit()
 	}
+	s.startTokenTouches()
 	return s, nil
 }
 
@@ -179,8 +182,8 @@ func (s *Store) Dialect() string { return s.dialect.name }
 
 // Close closes both pools.
 func (s *Store) Close() error {
+	errs := []error{s.stopTokenTouches()}
 	s.stopGroupCommit()
-	var errs []error
 	for _, db := range []*gorm.DB{s.w, s.r} {
 		if sqlDB, err := db.DB(); err == nil {
 			errs = append(errs, sqlDB.Close())

@@ -90,6 +90,10 @@ func (r tokenRow) token() expo.APIToken {
 
 // Tokens lists the user's tokens, newest first.
 func (s *Store) Tokens(ctx context.Context, userID int64) ([]expo.APIToken, error) {
+	// The last uses noted but not yet written, so the list shows them.
+	if err := s.flushTouches(ctx); err != nil {
+		return nil, err
+	}
 	var rows []tokenRow
 	if err := s.r.WithContext(ctx).Where("user_id = ?", userID).Order("created_at DESC, id DESC").Find(&rows).Error; err != nil {
 		return nil, dbErr(err, "list tokens")
@@ -115,8 +119,9 @@ func (s *Store) RevokeToken(ctx context.Context, userID, tokenID int64) error {
 }
 
 // UserByToken returns the owner of a token secret, or expo.ErrUnauthorized.
-// It records the last use at most once a minute to keep reads cheap. On
-// SQLite the owner comes from authCache while nothing changed.
+// It notes the last use at most once a minute, written in the background
+// with others (tokentouch.go). On SQLite the owner comes from authCache
+// while nothing changed.
 func (s *Store) UserByToken(ctx context.Context, secret string) (expo.User, error) {
 	if !strings.HasPrefix(secret, tokenPrefix) || len(secret) > 100 {
 		return expo.User{}, expo.ErrUnauthorized
@@ -131,11 +136,7 @@ func (s *Store) UserByToken(ctx context.Context, secret string) (expo.User, erro
 		}
 	}
 	if tok.lastUsed == nil || now.Sub(*tok.lastUsed) > time.Minute {
-		if err := s.writeOne(ctx, func(db *gorm.DB) error {
-			return db.Exec("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", now, tok.tokenID).Error
-		}); err != nil {
-			return expo.User{}, dbErr(err, "touch token")
-		}
+		s.noteTokenUse(tok.tokenID, now)
 		s.auth.touched(hash, now)
 	}
 	return tok.user, nil

@@ -3,8 +3,12 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
 
 	"expo/internal/expo"
 	"expo/internal/store"
@@ -252,4 +256,58 @@ func TestRevokeToken(t *testing.T) {
 			}
 		})
 	})
+}
+
+// TestTokenUseWritten: the last use of tokens is written in the background
+// without anyone listing them, and what is noted when the store closes is
+// written before it does.
+func TestTokenUseWritten(t *testing.T) {
+	for _, d := range storetest.Dialects() {
+		t.Run(d, func(t *testing.T) {
+			ctx := context.Background()
+			dsn := storetest.DSN(t, d)
+			open := func() *store.Store {
+				st, err := store.Open(ctx, dsn, store.Options{BcryptCost: bcrypt.MinCost})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return st
+			}
+			st := open()
+			u := mustAttendee(t, st, "touch@example.cn")
+			use := func(st *store.Store, n int) {
+				for i := range n {
+					secret, _, err := st.CreateToken(ctx, u.ID, fmt.Sprintf("script %d", i))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if _, err := st.UserByToken(ctx, secret); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			used := func(st *store.Store) int64 {
+				return st.AppTestCountWhere(ctx, "api_tokens", "last_used_at IS NOT NULL")
+			}
+
+			use(st, 3)
+			deadline := time.Now().Add(10 * time.Second)
+			for used(st) < 3 && time.Now().Before(deadline) {
+				time.Sleep(20 * time.Millisecond)
+			}
+			if n := used(st); n != 3 {
+				t.Fatalf("%d of 3 uses written in the background", n)
+			}
+
+			use(st, 2) // noted, and the store closes at once
+			if err := st.Close(); err != nil {
+				t.Fatal(err)
+			}
+			st = open()
+			defer st.Close()
+			if n := used(st); n != 5 {
+				t.Fatalf("%d of 5 uses written after closing", n)
+			}
+		})
+	}
 }
