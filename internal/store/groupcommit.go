@@ -38,6 +38,14 @@ import (
 // maxGroup bounds the transactions of one group.
 const maxGroup = 64
 
+// savepoints names the savepoint of each transaction of a group.
+var savepoints = func() (names [maxGroup]string) {
+	for i := range names {
+		names[i] = "group_" + strconv.Itoa(i)
+	}
+	return names
+}()
+
 type groupWrite struct {
 	ctx context.Context
 	fn  func(tx *gorm.DB) error
@@ -140,17 +148,19 @@ func (s *Store) commitGroup(group []*groupWrite) {
 				errs[0] = runWrite(live[0], tx.WithContext(s.statementCtx(live[0].ctx)))
 				return errs[0]
 			}
+			// Savepoints as plain statements (plainsql.go): through GORM
+			// they cost more Go than SQLite.
 			for i, w := range live {
-				sp := "group_" + strconv.Itoa(i)
-				if err := tx.SavePoint(sp).Error; err != nil {
+				sp := savepoints[i]
+				if _, err := s.txExec(tx, "SAVEPOINT "+sp); err != nil {
 					return err
 				}
 				if errs[i] = runWrite(w, tx.WithContext(s.statementCtx(w.ctx))); errs[i] != nil {
-					if err := tx.RollbackTo(sp).Error; err != nil {
+					if _, err := s.txExec(tx, "ROLLBACK TO SAVEPOINT "+sp); err != nil {
 						return err
 					}
 				}
-				if err := tx.Exec("RELEASE SAVEPOINT " + sp).Error; err != nil {
+				if _, err := s.txExec(tx, "RELEASE SAVEPOINT "+sp); err != nil {
 					return err
 				}
 			}

@@ -160,11 +160,16 @@ const partyColumns = `e.id, e.state, e.country, e.languages, e.auto_accept, e.me
 	u.role, u.country, u.languages, u.exhibitor_id, s.starts_at, b.restrict_country`
 
 // countColumns read the counters of a booking; each ? is the slot's id.
-// The free-table search is assignTable's.
+// The free-table search is assignTable's. Its count is skipped when the
+// exhibitor's tables are full in the slot: that refusal comes first
+// (judgeBooking), and it is most of the answers when requests race for the
+// wanted exhibitors (load benchmark).
 var countColumns = `(SELECT a.booked FROM exhibitor_availability a WHERE a.exhibitor_id = e.id AND a.slot_id = ?),
 	(SELECT q.open_requests FROM matchmaking_quota q WHERE q.user_id = u.id),
 	EXISTS (SELECT 1 FROM meetings m WHERE m.attendee_id = u.id AND m.slot_id = ? AND ` + openMeetingSQL + `),
-	CASE WHEN e.auto_accept THEN ` + tableFree("?") + ` ELSE TRUE END`
+	CASE WHEN NOT e.auto_accept THEN TRUE
+		WHEN (SELECT a.booked FROM exhibitor_availability a WHERE a.exhibitor_id = e.id AND a.slot_id = s.id) >= e.meeting_tables THEN TRUE
+		ELSE ` + tableFree("?") + ` END`
 
 // nameColumns read what the answer and the notification show.
 const nameColumns = `e.slug, e.name, e.name_latin, u.name, u.organization, s.ends_at`
