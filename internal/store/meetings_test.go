@@ -917,3 +917,35 @@ func TestInvitationRefusals(t *testing.T) {
 		}
 	})
 }
+
+// TestPrecheckFollowsMeetingSettings: new meeting settings (more tables,
+// accepting at once) apply to the very next request, whose pre-check
+// refused while the tables were full. It guards any caching of what the
+// pre-check reads of the exhibitor.
+func TestPrecheckFollowsMeetingSettings(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		f := newMatchmaking(t, st, "Settings Co", 2, 3)
+		if err := st.SetExhibitorMeetingSettings(ctx, f.ex.ID, store.MeetingSettings{Tables: 1}); err != nil {
+			t.Fatal(err)
+		}
+		as := mmAttendees(t, st, "settings", 2, "CN", "en")
+		if _, err := st.RequestMeeting(ctx, as[0].ID, f.ex.Slug, f.slots[0].ID, expo.MeetingRequest{Language: "en"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.RequestMeeting(ctx, as[1].ID, f.ex.Slug, f.slots[0].ID, expo.MeetingRequest{Language: "en"}); !expo.IsSlotTaken(err) {
+			t.Fatalf("second request with one table: %v, want slot taken", err)
+		}
+		if err := st.SetExhibitorMeetingSettings(ctx, f.ex.ID, store.MeetingSettings{Tables: 2, AutoAccept: true}); err != nil {
+			t.Fatal(err)
+		}
+		m, err := st.RequestMeeting(ctx, as[1].ID, f.ex.Slug, f.slots[0].ID, expo.MeetingRequest{Language: "en"})
+		if err != nil {
+			t.Fatalf("request after a second table: %v", err)
+		}
+		if m.Status != expo.MeetingAccepted || m.TableID == nil {
+			t.Errorf("request to an exhibitor now accepting at once: %s, table %v", m.Status, m.TableID)
+		}
+		checkBooked(t, st)
+	})
+}
