@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"expo/internal/expo"
 	"expo/internal/store"
 	"expo/internal/storetest"
@@ -23,15 +21,7 @@ func TestWhoIsAskingFollowsChanges(t *testing.T) {
 	for _, d := range storetest.Dialects() {
 		t.Run(d, func(t *testing.T) {
 			ctx := context.Background()
-			dsn := storetest.DSN(t, d)
-			open := func() *store.Store {
-				st, err := store.Open(ctx, dsn, store.Options{BcryptCost: bcrypt.MinCost})
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { st.Close() })
-				return st
-			}
+			open := storetest.Opener(t, d)
 			st, outside := open(), open()
 			u := mustAttendee(t, st, "cache@example.jp")
 			secret, tok, err := st.CreateToken(ctx, u.ID, "cache")

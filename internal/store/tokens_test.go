@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"expo/internal/expo"
 	"expo/internal/store"
 	"expo/internal/storetest"
@@ -265,14 +263,7 @@ func TestTokenUseWritten(t *testing.T) {
 	for _, d := range storetest.Dialects() {
 		t.Run(d, func(t *testing.T) {
 			ctx := context.Background()
-			dsn := storetest.DSN(t, d)
-			open := func() *store.Store {
-				st, err := store.Open(ctx, dsn, store.Options{BcryptCost: bcrypt.MinCost})
-				if err != nil {
-					t.Fatal(err)
-				}
-				return st
-			}
+			open := storetest.Opener(t, d)
 			st := open()
 			u := mustAttendee(t, st, "touch@example.cn")
 			use := func(st *store.Store, n int) {
@@ -304,7 +295,6 @@ func TestTokenUseWritten(t *testing.T) {
 				t.Fatal(err)
 			}
 			st = open()
-			defer st.Close()
 			if n := used(st); n != 5 {
 				t.Fatalf("%d of 5 uses written after closing", n)
 			}

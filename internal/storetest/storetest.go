@@ -53,6 +53,24 @@ func Open(t testing.TB, dialect string) *store.Store {
 	return st
 }
 
+// Opener returns a function that opens a store on one new database of the
+// dialect, again at each call, so a test can close a store and open the
+// same database anew. Every store it opened is closed at cleanup (closing
+// twice is harmless).
+func Opener(t testing.TB, dialect string) func() *store.Store {
+	t.Helper()
+	dsn := DSN(t, dialect)
+	return func() *store.Store {
+		t.Helper()
+		st, err := store.Open(context.Background(), dsn, store.Options{BcryptCost: bcrypt.MinCost})
+		if err != nil {
+			t.Fatalf("open %s store: %v", dialect, err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return st
+	}
+}
+
 // DSN returns the address of a new empty database of the dialect: a file in
 // t.TempDir for SQLite, a new schema (dropped at cleanup) for PostgreSQL.
 func DSN(t testing.TB, dialect string) string {
