@@ -19,15 +19,8 @@ import (
 //
 //	go test -run '^$' -bench BenchmarkAgendaFor -benchmem ./internal/store/
 func BenchmarkAgendaFor(b *testing.B) {
-	st := storetest.Open(b, "sqlite")
+	st, fx := expoScaleBench(b, 32)
 	ctx := context.Background()
-	if _, err := st.LoadDemo(ctx, "expo-demo", store.ExpoScale, time.UTC); err != nil {
-		b.Fatal(err)
-	}
-	fx, err := st.LoadBenchFixtures(ctx, 32, 1)
-	if err != nil {
-		b.Fatal(err)
-	}
 	p, err := st.AgendaProgramme(ctx)
 	if err != nil {
 		b.Fatal(err)
@@ -61,4 +54,21 @@ func processCPU() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// expoScaleBench opens a SQLite store with the expo-scale demo and the load
+// benchmark's fixtures for the first attendees, as the store benchmarks
+// share them.
+func expoScaleBench(b *testing.B, attendees int) (*store.Store, store.BenchFixtures) {
+	b.Helper()
+	st := storetest.Open(b, "sqlite")
+	ctx := context.Background()
+	if _, err := st.LoadDemo(ctx, "expo-demo", store.ExpoScale, time.UTC); err != nil {
+		b.Fatal(err)
+	}
+	fx, err := st.LoadBenchFixtures(ctx, attendees, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return st, fx
 }

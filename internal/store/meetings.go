@@ -818,6 +818,10 @@ func (s *Store) AnswerMeeting(ctx context.Context, id int64, u expo.User, accept
 // tests.
 var testHookAnswerRead func()
 
+// answerSelect is meetingSelect for one meeting with whether a table is
+// free in its slot.
+var answerSelect = "SELECT " + meetingColumns + ", " + tableFree("m.slot_id") + meetingFrom + " WHERE m.id = ?"
+
 // answerView reads a meeting's view on the read pool and, for an accept,
 // whether a table is free in its slot.
 func (s *Store) answerView(ctx context.Context, id int64, accept bool) (expo.Meeting, bool, error) {
@@ -827,8 +831,7 @@ func (s *Store) answerView(ctx context.Context, id int64, accept bool) (expo.Mee
 	}
 	var v meetingView
 	var free bool
-	err := s.readRow(ctx, "SELECT "+meetingColumns+", "+tableFree("m.slot_id")+meetingFrom+" WHERE m.id = ?", id).
-		Scan(append(v.dest(), &free)...)
+	err := s.readRow(ctx, answerSelect, id).Scan(append(v.dest(), &free)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return expo.Meeting{}, false, expo.ErrNotFound
 	}

@@ -5,10 +5,6 @@ package store_test
 import (
 	"context"
 	"testing"
-	"time"
-
-	"expo/internal/store"
-	"expo/internal/storetest"
 )
 
 // BenchmarkUserByToken reads the owners of 200 API tokens in turn on the
@@ -21,15 +17,8 @@ import (
 //
 //	go test -run '^$' -bench BenchmarkUserByToken ./internal/store/
 func BenchmarkUserByToken(b *testing.B) {
-	st := storetest.Open(b, "sqlite")
+	st, fx := expoScaleBench(b, 200)
 	ctx := context.Background()
-	if _, err := st.LoadDemo(ctx, "expo-demo", store.ExpoScale, time.UTC); err != nil {
-		b.Fatal(err)
-	}
-	fx, err := st.LoadBenchFixtures(ctx, 200, 1)
-	if err != nil {
-		b.Fatal(err)
-	}
 	var secrets []string
 	for _, a := range fx.Attendees {
 		secret, _, err := st.CreateToken(ctx, a.ID, "bench")
