@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -300,4 +301,36 @@ func TestTokenUseWritten(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTokenUseWrittenAfterFailure: when the write of noted uses fails, the
+// background writer tries again by itself. Fails if a failed write leaves
+// the uses waiting for the next list or shutdown.
+func TestTokenUseWrittenAfterFailure(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		u := mustAttendee(t, st, "retry@example.cn")
+		secret, _, err := st.CreateToken(ctx, u.ID, "script")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var failed atomic.Int32
+		restore := store.TokenTestTouchWrite(func() error {
+			if failed.Add(1) == 1 {
+				return errors.New("disk full, once")
+			}
+			return nil
+		})
+		defer restore()
+		if _, err := st.UserByToken(ctx, secret); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(10 * time.Second)
+		for st.AppTestCountWhere(ctx, "api_tokens", "last_used_at IS NOT NULL") == 0 && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		if n := st.AppTestCountWhere(ctx, "api_tokens", "last_used_at IS NOT NULL"); n != 1 || failed.Load() < 2 {
+			t.Fatalf("%d uses written after %d attempts, want 1 after a failed one", n, failed.Load())
+		}
+	})
 }

@@ -69,15 +69,21 @@ func (s *Store) noteTokenUse(id int64, at time.Time) {
 	}
 	t.mu.Unlock()
 	if first {
-		select {
-		case t.kick <- struct{}{}:
-		default:
-		}
+		t.wake()
+	}
+}
+
+// wake tells the writing goroutine that uses wait to be written.
+func (t *tokenTouches) wake() {
+	select {
+	case t.kick <- struct{}{}:
+	default:
 	}
 }
 
 // flushTouches writes the noted uses in one transaction. On failure they
-// stay noted (unless a later use replaced them) and the error is returned.
+// stay noted (unless a later use replaced them), the writing goroutine
+// tries again after touchDelay, and the error is returned.
 func (s *Store) flushTouches(ctx context.Context) error {
 	t := s.touches
 	if t == nil {
@@ -97,6 +103,11 @@ func (s *Store) flushTouches(ctx context.Context) error {
 	}
 	slices.Sort(ids) // one order of row locks for every instance (PostgreSQL)
 	err := s.writeTx(ctx, func(tx *gorm.DB) error {
+		if testHookTouchWrite != nil {
+			if err := testHookTouchWrite(); err != nil {
+				return err
+			}
+		}
 		for _, id := range ids {
 			at := batch[id]
 			if _, err := s.txExec(tx, "UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
@@ -114,10 +125,15 @@ func (s *Store) flushTouches(ctx context.Context) error {
 			}
 		}
 		t.mu.Unlock()
+		t.wake() // noted uses no longer wake it: try again after touchDelay
 		return dbErr(err, "record token use")
 	}
 	return nil
 }
+
+// testHookTouchWrite runs at the start of each write of noted uses, in
+// tests; an error fails that write.
+var testHookTouchWrite func() error
 
 // stopTokenTouches stops the writing goroutine and writes what is noted.
 func (s *Store) stopTokenTouches() error {
