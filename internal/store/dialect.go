@@ -60,11 +60,19 @@ func dialectFor(dsn string) dialect {
 	// checkpointer of its own would leave the WAL growing without end
 	// (measured: 600 MB in 5 s). After a burst the WAL file is cut back to
 	// 64 MB when it starts over.
+	//
+	// The writer keeps its temporary files in memory. The one that matters
+	// is the statement journal of a group's savepoints (groupcommit.go): it
+	// holds a page each time a write changes a page that an earlier write of
+	// the same group changed, and beyond 64 KB SQLite moves it to a file on
+	// disk for the rest of the transaction. In the load benchmark's answers
+	// that happened in some runs and not others, and those runs' savepoints
+	// cost four times as much (BENCHMARKS.md, sixth pass).
 	return dialect{
 		name:  "sqlite",
 		types: strings.NewReplacer("{{pk}}", "INTEGER PRIMARY KEY AUTOINCREMENT", "{{time}}", "DATETIME", "{{bytes}}", "BLOB", "{{append_only_audit}}", sqliteAppendOnlyAudit),
 		writer: func(watch *tableWatch) gorm.Dialector {
-			return sqlite.New(sqlite.Config{Conn: openCachingSQLite(writerDSN, watch, "PRAGMA journal_size_limit = 67108864")})
+			return sqlite.New(sqlite.Config{Conn: openCachingSQLite(writerDSN, watch, "PRAGMA journal_size_limit = 67108864", "PRAGMA temp_store = MEMORY")})
 		},
 		reader:     func() gorm.Dialector { return sqlite.New(sqlite.Config{Conn: openCachingSQLite(readerDSN, nil)}) },
 		maxWriters: 1,
