@@ -69,13 +69,13 @@ func (s *Store) startGroupCommit() {
 	s.group = g
 	go func() {
 		defer close(g.stopped)
-		// The writer keeps an OS thread of its own. Under load its thread
-		// then sleeps whenever the queue is empty, and the kernel's
-		// scheduler gives a thread that sleeps often the CPU sooner when it
-		// wakes than the request handlers' threads, which run without pause.
-		// The writer's goroutine used to run on those threads and wait in
-		// turn with them. Measured with the load benchmark's answers:
-		// 7,100–8,000 → 8,600–9,300 a second (BENCHMARKS.md, sixth pass).
+		// The writer keeps an OS thread of its own: the load benchmark's
+		// answers went from 7,300–7,700 to 8,000–8,700 a second with it
+		// (BENCHMARKS.md, sixth pass). Likely why: its thread sleeps
+		// whenever the queue is empty, and the kernel gives a thread that
+		// sleeps often the CPU sooner when it wakes than the request
+		// handlers' threads, which run without pause; on those the writer
+		// waited its turn with the handlers.
 		runtime.LockOSThread()
 		for first := range g.writes {
 			group := []*groupWrite{first}
