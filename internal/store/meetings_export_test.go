@@ -93,6 +93,13 @@ func (s *Store) MMTestTableIDs(ctx context.Context) ([]int64, error) {
 	return ids, err
 }
 
+// MMTestTableNumbers lists the negotiation tables' numbers in order.
+func (s *Store) MMTestTableNumbers(ctx context.Context) ([]int, error) {
+	var numbers []int
+	err := s.r.WithContext(ctx).Raw("SELECT number FROM meeting_tables ORDER BY number").Scan(&numbers).Error
+	return numbers, err
+}
+
 // MMTestDuringAnswerRead runs fn between the next answers' read of the
 // meeting and their transaction, until the returned function is called.
 func MMTestDuringAnswerRead(fn func()) (restore func()) {

@@ -57,9 +57,10 @@ func TestTableChoice(t *testing.T) {
 	})
 }
 
-// TestTableIDsFollowNumbers checks what the quick table choice relies on:
-// whatever the sequence of changes to the negotiation area, table ids
-// ascend with table numbers.
+// TestTableIDsFollowNumbers checks what the quick table choice and the
+// free-table checks rely on: whatever the sequence of changes to the
+// negotiation area, table ids ascend with table numbers, and the numbers
+// are 1..n.
 func TestTableIDsFollowNumbers(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
@@ -73,6 +74,16 @@ func TestTableIDsFollowNumbers(t *testing.T) {
 			}
 			if len(ids) != n || !slices.IsSorted(ids) {
 				t.Fatalf("after SetTables(%d): ids by number %v, want %d ascending", n, ids, n)
+			}
+			// The free-table checks take the highest number for the count.
+			numbers, err := st.MMTestTableNumbers(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, number := range numbers {
+				if number != i+1 {
+					t.Fatalf("after SetTables(%d): numbers %v, want 1..%d", n, numbers, n)
+				}
 			}
 		}
 	})
