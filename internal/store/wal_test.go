@@ -81,3 +81,21 @@ func TestWriterTempStoreInMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestSQLiteMemstatusOff: SQLite's global allocation counting is off in the
+// store's connections (it put every allocation of every connection behind
+// one mutex). Its count of memory in use then stays 0.
+func TestSQLiteMemstatusOff(t *testing.T) {
+	ctx := context.Background()
+	st, err := Open(ctx, filepath.Join(t.TempDir(), "expo.db"), Options{BcryptCost: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.BenchWrite(ctx, "probe"); err != nil {
+		t.Fatal(err)
+	}
+	if used := sqliteMemoryUsed(); used != 0 {
+		t.Errorf("SQLite counts %d bytes in use: its allocation counting (SQLITE_CONFIG_MEMSTATUS) is on", used)
+	}
+}
