@@ -57,6 +57,60 @@ func TestTableChoice(t *testing.T) {
 	})
 }
 
+// TestFreeTableBelowTheHighest: with the area's highest table taken in a
+// slot, a free table lower down still counts as free, for an accept (the
+// answer's read) and for an exhibitor who accepts at once (the request's
+// pre-check); with every table taken, both are refused. The quick free-table
+// answer (the highest table taken is below the area's highest) says nothing
+// here; the count decides.
+func TestFreeTableBelowTheHighest(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		f := newMatchmaking(t, st, "Gap Co", 1, 3)
+		if err := st.SetExhibitorMeetingSettings(ctx, f.ex.ID, store.MeetingSettings{Tables: 5}); err != nil {
+			t.Fatal(err)
+		}
+		as := mmAttendees(t, st, "gap", 6, "CN", "en")
+		slot := f.slots[0].ID
+		var ms []expo.Meeting
+		for i := range 4 {
+			m, err := st.RequestMeeting(ctx, as[i].ID, f.ex.Slug, slot, expo.MeetingRequest{Language: "en"})
+			if err != nil || m.Status != expo.MeetingPending {
+				t.Fatalf("request %d: %+v %v", i, m, err)
+			}
+			ms = append(ms, m)
+		}
+		accept := func(t *testing.T, m expo.Meeting, want int) {
+			t.Helper()
+			got, err := st.AnswerMeeting(ctx, m.ID, f.rep, true, "")
+			if err != nil || got.TableNumber != want {
+				t.Fatalf("accept: table %d, %v; want table %d", got.TableNumber, err, want)
+			}
+		}
+		for i := range 3 {
+			accept(t, ms[i], i+1)
+		}
+		if _, err := st.CancelMeeting(ctx, ms[0].ID, as[0], ""); err != nil {
+			t.Fatal(err)
+		}
+		accept(t, ms[3], 1) // tables 2 and 3 taken: table 1 is free
+
+		if _, err := st.CancelMeeting(ctx, ms[1].ID, as[1], ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SetExhibitorMeetingSettings(ctx, f.ex.ID, store.MeetingSettings{Tables: 5, AutoAccept: true}); err != nil {
+			t.Fatal(err)
+		}
+		m, err := st.RequestMeeting(ctx, as[4].ID, f.ex.Slug, slot, expo.MeetingRequest{Language: "en"})
+		if err != nil || m.Status != expo.MeetingAccepted || m.TableNumber != 2 {
+			t.Fatalf("auto-accepted request with table 2 free: table %d, %+v, %v", m.TableNumber, m.Status, err)
+		}
+		_, err = st.RequestMeeting(ctx, as[5].ID, f.ex.Slug, slot, expo.MeetingRequest{Language: "en"})
+		wantErrMsg(t, err, expo.CodeConflict, "meeting.error.no_table")
+		checkBooked(t, st)
+	})
+}
+
 // TestTableIDsFollowNumbers checks what the quick table choice and the
 // free-table checks rely on: whatever the sequence of changes to the
 // negotiation area, table ids ascend with table numbers, and the numbers
