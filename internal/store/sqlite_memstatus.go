@@ -4,8 +4,8 @@ package store
 // mutex shared by all its connections (SQLITE_CONFIG_MEMSTATUS, on unless
 // turned off before SQLite starts). The server's connections allocate on
 // every statement, from several threads at once; with the counting off the
-// load benchmark's writes took 10–15% less CPU each (BENCHMARKS.md, sixth
-// pass). Nothing here reads those statistics or sets SQLite's soft heap
+// load benchmark's writes took 6–8% less CPU per request and meeting
+// requests went 10–15% faster (BENCHMARKS.md, sixth pass). Nothing here reads those statistics or sets SQLite's soft heap
 // limit, the two things that need them.
 //
 // The driver (mattn/go-sqlite3) compiles SQLite into the binary and never

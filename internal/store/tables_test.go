@@ -111,8 +111,8 @@ func TestFreeTableBelowTheHighest(t *testing.T) {
 	})
 }
 
-// TestTableIDsFollowNumbers checks what the quick table choice and the
-// free-table checks rely on: whatever the sequence of changes to the
+// TestTableIDsFollowNumbers checks what the quick table choice
+// (nextTableSQL) relies on: whatever the sequence of changes to the
 // negotiation area, table ids ascend with table numbers, and the numbers
 // are 1..n.
 func TestTableIDsFollowNumbers(t *testing.T) {
@@ -129,7 +129,7 @@ func TestTableIDsFollowNumbers(t *testing.T) {
 			if len(ids) != n || !slices.IsSorted(ids) {
 				t.Fatalf("after SetTables(%d): ids by number %v, want %d ascending", n, ids, n)
 			}
-			// The free-table checks take the highest number for the count.
+			// nextTableSQL takes table c+1 when c tables are taken.
 			numbers, err := st.MMTestTableNumbers(ctx)
 			if err != nil {
 				t.Fatal(err)
