@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/trace"
-	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -39,13 +38,13 @@ import (
 // maxGroup bounds the transactions of one group.
 const maxGroup = 64
 
-// savepoints names the savepoint of each transaction of a group.
-var savepoints = func() (names [maxGroup]string) {
-	for i := range names {
-		names[i] = "group_" + strconv.Itoa(i)
-	}
-	return names
-}()
+// The savepoint of each transaction of a group: one name does, since each
+// is released before the next is taken.
+const (
+	savepointSQL        = "SAVEPOINT group_write"
+	rollbackToSQL       = "ROLLBACK TO SAVEPOINT group_write"
+	releaseSavepointSQL = "RELEASE SAVEPOINT group_write"
+)
 
 type groupWrite struct {
 	ctx context.Context
@@ -160,16 +159,15 @@ func (s *Store) commitGroup(group []*groupWrite) {
 			// Savepoints as plain statements (plainsql.go): through GORM
 			// they cost more Go than SQLite.
 			for i, w := range live {
-				sp := savepoints[i]
-				if _, err := s.txExec(tx, "SAVEPOINT "+sp); err != nil {
+				if _, err := s.txExec(tx, savepointSQL); err != nil {
 					return err
 				}
 				if errs[i] = runWrite(w, tx.WithContext(s.statementCtx(w.ctx))); errs[i] != nil {
-					if _, err := s.txExec(tx, "ROLLBACK TO SAVEPOINT "+sp); err != nil {
+					if _, err := s.txExec(tx, rollbackToSQL); err != nil {
 						return err
 					}
 				}
-				if _, err := s.txExec(tx, "RELEASE SAVEPOINT "+sp); err != nil {
+				if _, err := s.txExec(tx, releaseSavepointSQL); err != nil {
 					return err
 				}
 			}
