@@ -99,3 +99,20 @@ func TestSQLiteMemstatusOff(t *testing.T) {
 		t.Errorf("SQLite counts %d bytes in use: its allocation counting (SQLITE_CONFIG_MEMSTATUS) is on", used)
 	}
 }
+
+// TestSQLitePlanStable: every SQLite connection has the query-planner
+// stability guarantee, so a cached join on a parameter is not prepared
+// again each time the driver clears and binds its parameters (it was, on
+// every run, with SQLite 3.54 and driver v1.14.53).
+func TestSQLitePlanStable(t *testing.T) {
+	qpsg, reprepares := sqliteProbe()
+	if reprepares < 0 {
+		t.Fatal("the SQLite probe failed")
+	}
+	if !qpsg {
+		t.Error("a new SQLite connection lacks SQLITE_DBCONFIG_ENABLE_QPSG")
+	}
+	if reprepares != 0 {
+		t.Errorf("a join on a parameter was prepared again %d times in 4 runs, want 0", reprepares)
+	}
+}
