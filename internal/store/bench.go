@@ -171,6 +171,7 @@ func (s *Store) BenchPendingRequests(ctx context.Context, exhibitors, skipAttend
 	}
 	now := s.now().UTC().Truncate(time.Microsecond)
 	err := s.writeTx(ctx, func(tx *gorm.DB) error {
+		out = BenchPendingSupply{} // a group may run this twice (commitGroup)
 		type exhibitor struct {
 			ID            int64
 			Country       string

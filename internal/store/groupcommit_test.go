@@ -13,47 +13,62 @@ import (
 	"gorm.io/gorm"
 )
 
+// groupFixture is a store whose writer groups the tests queue.
+type groupFixture struct {
+	st *Store
+}
+
+func newGroupFixture(t *testing.T) groupFixture {
+	t.Helper()
+	st, err := Open(context.Background(), filepath.Join(t.TempDir(), "group.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return groupFixture{st: st}
+}
+
+func (f groupFixture) insert(tx *gorm.DB, note string) error {
+	_, err := f.st.txExec(tx, "INSERT INTO bench_writes (note, created_at) VALUES (?, ?)", note, time.Now())
+	return err
+}
+
+// notes are the notes of the committed rows.
+func (f groupFixture) notes(t *testing.T) map[string]bool {
+	t.Helper()
+	var got []string
+	if err := f.st.r.Raw("SELECT note FROM bench_writes").Scan(&got).Error; err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]bool{}
+	for _, n := range got {
+		m[n] = true
+	}
+	return m
+}
+
+// hold queues writes behind a write that waits for release, and returns
+// when the writer is busy with it.
+func (f groupFixture) hold(t *testing.T, note string) (release func(), done <-chan error) {
+	t.Helper()
+	started, releaseCh, doneCh := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		doneCh <- f.st.writeTx(context.Background(), func(tx *gorm.DB) error {
+			close(started)
+			<-releaseCh
+			return f.insert(tx, note)
+		})
+	}()
+	<-started
+	return func() { close(releaseCh) }, doneCh
+}
+
 // TestGroupCommit holds the writer with one transaction while others queue,
 // so that they run as one group, and checks each keeps its own outcome.
 func TestGroupCommit(t *testing.T) {
 	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "group.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	insert := func(tx *gorm.DB, note string) error {
-		_, err := st.txExec(tx, "INSERT INTO bench_writes (note, created_at) VALUES (?, ?)", note, time.Now())
-		return err
-	}
-	notes := func(t *testing.T) map[string]bool {
-		t.Helper()
-		var got []string
-		if err := st.r.Raw("SELECT note FROM bench_writes").Scan(&got).Error; err != nil {
-			t.Fatal(err)
-		}
-		m := map[string]bool{}
-		for _, n := range got {
-			m[n] = true
-		}
-		return m
-	}
-	// hold queues writes behind a write that waits for release, and returns
-	// when the writer is busy with it.
-	hold := func(t *testing.T, note string) (release func(), done <-chan error) {
-		t.Helper()
-		started, releaseCh, doneCh := make(chan struct{}), make(chan struct{}), make(chan error, 1)
-		go func() {
-			doneCh <- st.writeTx(ctx, func(tx *gorm.DB) error {
-				close(started)
-				<-releaseCh
-				return insert(tx, note)
-			})
-		}()
-		<-started
-		return func() { close(releaseCh) }, doneCh
-	}
-
+	f := newGroupFixture(t)
+	st, insert, notes, hold := f.st, f.insert, f.notes, f.hold
 	t.Run("each write of a group keeps its own outcome", func(t *testing.T) {
 		release, first := hold(t, "first")
 		const n = 48
@@ -161,4 +176,73 @@ func TestGroupCommit(t *testing.T) {
 			t.Fatalf("rows %v", got)
 		}
 	})
+}
+
+// TestGroupWithoutSavepoints: a group runs first without savepoints; when
+// a write fails, the group is rolled back and runs again with them (the
+// writes before the failed one run twice), and the groups after that take
+// savepoints from the start (every write runs once) until guardedGroups
+// have gone by.
+func TestGroupWithoutSavepoints(t *testing.T) {
+	f := newGroupFixture(t)
+	// group queues n writes behind a held one, the one at fail refusing
+	// (none if fail < 0), and returns how often each ran and its error.
+	group := func(t *testing.T, name string, n, fail int) ([]int, []error) {
+		t.Helper()
+		release, first := f.hold(t, name+"-first")
+		runs, errs := make([]int, n), make([]error, n)
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = f.st.writeTx(context.Background(), func(tx *gorm.DB) error {
+					mu.Lock()
+					runs[i]++
+					mu.Unlock()
+					if err := f.insert(tx, fmt.Sprint(name, "-", i)); err != nil {
+						return err
+					}
+					if i == fail {
+						return fmt.Errorf("refusal %d", i)
+					}
+					return nil
+				})
+			}()
+			time.Sleep(2 * time.Millisecond) // queue in order
+		}
+		time.Sleep(30 * time.Millisecond)
+		release()
+		wg.Wait()
+		if err := <-first; err != nil {
+			t.Fatal(err)
+		}
+		got := f.notes(t)
+		for i := range n {
+			if (errs[i] == nil) != (i != fail) || got[fmt.Sprint(name, "-", i)] != (i != fail) {
+				t.Errorf("%s write %d: %v, row kept %v", name, i, errs[i], got[fmt.Sprint(name, "-", i)])
+			}
+		}
+		return runs, errs
+	}
+
+	runs, _ := group(t, "clean", 8, -1)
+	if fmt.Sprint(runs) != "[1 1 1 1 1 1 1 1]" {
+		t.Errorf("a group without failures: runs %v, want each write once", runs)
+	}
+	if f.st.group.guarded != 0 {
+		t.Errorf("guarded %d after a clean group, want 0", f.st.group.guarded)
+	}
+	runs, _ = group(t, "failed", 8, 5)
+	if fmt.Sprint(runs) != "[2 2 2 2 2 2 1 1]" {
+		t.Errorf("a group whose write 5 failed: runs %v, want the writes up to it twice, the rest once", runs)
+	}
+	if f.st.group.guarded != guardedGroups {
+		t.Errorf("guarded %d after a failure, want %d", f.st.group.guarded, guardedGroups)
+	}
+	runs, _ = group(t, "guarded", 8, 2)
+	if fmt.Sprint(runs) != "[1 1 1 1 1 1 1 1]" {
+		t.Errorf("a group after a failure: runs %v, want each write once (savepoints from the start)", runs)
+	}
 }

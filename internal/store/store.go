@@ -126,10 +126,11 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 // the writer connection follows ctx, but on SQLite the statements of the
 // transaction do not (statementCtx): a client that goes away mid-transaction
 // no longer aborts it; the transaction commits or rolls back as if it had
-// stayed. On SQLite the transactions waiting for the writer run as a group,
-// each in a savepoint of one SQLite transaction (groupcommit.go); fn must
-// not start another write itself (it never could: the single writer is
-// busy with fn).
+// stayed. On SQLite the transactions waiting for the writer run as a group
+// in one SQLite transaction (groupcommit.go); fn must not start another
+// write itself (it never could: the single writer is busy with fn), and fn
+// may run twice, the first run rolled back, so it must set what it returns
+// afresh on each run and change nothing outside the transaction.
 // After the writer is released the goroutine yields, so the request
 // waiting for the writer next runs at once instead of after the rest of
 // this request (the hand-over was a quarter of the writer's time).
