@@ -464,6 +464,19 @@ const freeTableSQL = `SELECT t.id, t.number, t.area FROM meeting_tables t WHERE 
 		WHERE m.slot_id = ? AND m.table_id = t.id AND ` + openMeetingSQL + `)
 	ORDER BY t.number LIMIT 1`
 
+// afterHighestTableSQL finds the lowest-numbered free table of the slot
+// (?, ?) while no meeting of it has given its table back (slots.table_freed,
+// migration 0012): the taken tables are then the lowest ones with no gap,
+// and the next is the first above the highest taken id (table ids ascend
+// with their numbers; see nextTableSQL). Two index reads and the slot's
+// row. It finds nothing once the slot has table_freed or its tables are
+// all taken; nextTableSQL and freeTableSQL decide then.
+const afterHighestTableSQL = `SELECT t.id, t.number, t.area FROM meeting_tables t
+	WHERE NOT (SELECT sl.table_freed FROM slots sl WHERE sl.id = ?)
+	AND t.id > COALESCE((SELECT mt.table_id FROM meetings mt WHERE mt.slot_id = ? AND ` + tableTakenSQL + `
+		ORDER BY mt.table_id DESC LIMIT 1), 0)
+	ORDER BY t.id LIMIT 1`
+
 // nextTableSQL finds the lowest-numbered free table of the slot (?, ?) in
 // a few index reads when the slot's taken tables are exactly 1..c: then it
 // is table c+1. Table ids ascend with their numbers (SetTables and the demo
@@ -496,7 +509,10 @@ func (s *Store) assignTable(tx *gorm.DB, meetingID, slotID int64, acceptAt *time
 		var t meetingTable
 		err := sql.ErrNoRows
 		if attempt == 0 {
-			err = s.txRow(tx, nextTableSQL, slotID, slotID).Scan(&t.ID, &t.Number, &t.Area)
+			err = s.txRow(tx, afterHighestTableSQL, slotID, slotID).Scan(&t.ID, &t.Number, &t.Area)
+			if errors.Is(err, sql.ErrNoRows) {
+				err = s.txRow(tx, nextTableSQL, slotID, slotID).Scan(&t.ID, &t.Number, &t.Area)
+			}
 		}
 		if errors.Is(err, sql.ErrNoRows) {
 			err = s.txRow(tx, freeTableSQL, slotID).Scan(&t.ID, &t.Number, &t.Area)
@@ -786,7 +802,7 @@ func meetingRowOf(m expo.Meeting) meetingRow {
 // meeting as read, with updates guarded on its status being still
 // pending. Nothing else the answer depends on changes while a meeting is
 // pending (its sides, initiator, deadline and slot are fixed, and slots
-// with meetings are never changed), so the guard is enough, and the
+// with meetings never change their times), so the guard is enough, and the
 // writer no longer reads the six-table view. When the guard finds the
 // meeting answered, cancelled or expired meanwhile, nothing was written and
 // answerLocked answers as before, from the meeting read under its lock.
@@ -1013,6 +1029,14 @@ func (s *Store) closeMeeting(tx *gorm.DB, row meetingRow, to expo.MeetingStatus,
 	}
 	if n == 0 {
 		return expo.ErrMeetingClosed
+	}
+	if row.TableID != nil {
+		// Its table is free again, maybe below others taken: the slot's
+		// next table is no longer the one after the highest taken
+		// (afterHighestTableSQL).
+		if _, err := s.txExec(tx, "UPDATE slots SET table_freed = TRUE WHERE id = ? AND NOT table_freed", row.SlotID); err != nil {
+			return err
+		}
 	}
 	if _, err := s.txExec(tx, "UPDATE exhibitor_availability SET booked = booked - 1 WHERE exhibitor_id = ? AND slot_id = ? AND booked > 0",
 		row.ExhibitorID, row.SlotID); err != nil {

@@ -106,3 +106,11 @@ func MMTestDuringAnswerRead(fn func()) (restore func()) {
 	testHookAnswerRead = fn
 	return func() { testHookAnswerRead = nil }
 }
+
+// TableFreedForTest says whether the slot has had a table given back
+// (slots.table_freed).
+func (s *Store) TableFreedForTest(ctx context.Context, slotID int64) (bool, error) {
+	var freed bool
+	err := s.readRow(ctx, "SELECT table_freed FROM slots WHERE id = ?", slotID).Scan(&freed)
+	return freed, err
+}

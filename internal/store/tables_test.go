@@ -3,7 +3,9 @@ package store_test
 import (
 	"context"
 	"errors"
+	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"expo/internal/expo"
@@ -140,5 +142,59 @@ func TestTableIDsFollowNumbers(t *testing.T) {
 				}
 			}
 		}
+	})
+}
+
+// TestTableFreedBackfill: migration 0012 marks the slots whose taken tables
+// already have a gap (an older release gave a table back without marking
+// it), and only those, so that the next meeting there still gets the lowest
+// free table instead of the one after the highest taken.
+func TestTableFreedBackfill(t *testing.T) {
+	migration, err := os.ReadFile("../../db/migrations/0012_table_freed.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, backfill, ok := strings.Cut(string(migration), "UPDATE slots SET table_freed = TRUE")
+	backfill, _, _ = strings.Cut(backfill, ";")
+	if !ok {
+		t.Fatal("0012_table_freed.sql has no backfill")
+	}
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		f := newMatchmaking(t, st, "Backfill Co", 2, 5)
+		if err := st.SetExhibitorMeetingSettings(ctx, f.ex.ID, store.MeetingSettings{Tables: 5, AutoAccept: true}); err != nil {
+			t.Fatal(err)
+		}
+		as := mmAttendees(t, st, "backfill", 5, "CN", "en")
+		book := func(t *testing.T, a expo.User, slot int64, want int) expo.Meeting {
+			t.Helper()
+			m, err := st.RequestMeeting(ctx, a.ID, f.ex.Slug, slot, expo.MeetingRequest{Language: "en"})
+			if err != nil || m.TableNumber != want {
+				t.Fatalf("request: table %d, %v; want table %d", m.TableNumber, err, want)
+			}
+			return m
+		}
+		var ms []expo.Meeting
+		for i := range 3 {
+			ms = append(ms, book(t, as[i], f.slots[0].ID, i+1))
+		}
+		book(t, as[3], f.slots[1].ID, 1)
+		if _, err := st.CancelMeeting(ctx, ms[1].ID, as[1], ""); err != nil {
+			t.Fatal(err)
+		}
+		// Before 0012 nothing marked the gap at table 2.
+		if err := st.ExecRawForTest(ctx, "UPDATE slots SET table_freed = FALSE"); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.ExecRawForTest(ctx, "UPDATE slots SET table_freed = TRUE"+backfill); err != nil {
+			t.Fatal(err)
+		}
+		for i, want := range []bool{true, false} {
+			if got, err := st.TableFreedForTest(ctx, f.slots[i].ID); err != nil || got != want {
+				t.Errorf("slot %d: table_freed %v, %v; want %v", i, got, err, want)
+			}
+		}
+		book(t, as[4], f.slots[0].ID, 2)
+		checkBooked(t, st)
 	})
 }
