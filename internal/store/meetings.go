@@ -858,11 +858,7 @@ var testHookAnswerRead func()
 const answerColumns = `m.slot_id, m.exhibitor_id, m.attendee_id, m.initiator, m.status, m.message, m.language,
 	m.expires_at, s.starts_at, s.ends_at, m.table_id, m.interpreter_id, i.name, e.slug, e.name, u.name`
 
-const answerFrom = `
-	FROM meetings m
-	JOIN slots s ON s.id = m.slot_id
-	JOIN exhibitors e ON e.id = m.exhibitor_id
-	JOIN users u ON u.id = m.attendee_id
+const answerFrom = meetingPartiesFrom + `
 	LEFT JOIN interpreters i ON i.id = m.interpreter_id
 	WHERE m.id = ?`
 
@@ -1123,13 +1119,17 @@ const meetingColumns = `m.id, m.slot_id, m.exhibitor_id, m.attendee_id, m.initia
 		e.slug AS exhibitor_slug, e.name AS exhibitor_name, e.name_latin AS exhibitor_latin, e.country AS exhibitor_country,
 		u.name AS attendee_name, u.organization AS attendee_organization, u.country AS attendee_country, u.languages AS attendee_languages`
 
-const meetingFrom = `
+const meetingFrom = meetingPartiesFrom + `
+	LEFT JOIN meeting_tables t ON t.id = m.table_id
+	LEFT JOIN interpreters i ON i.id = m.interpreter_id`
+
+// meetingPartiesFrom joins a meeting m to its slot s and its parties e
+// and u.
+const meetingPartiesFrom = `
 	FROM meetings m
 	JOIN slots s ON s.id = m.slot_id
 	JOIN exhibitors e ON e.id = m.exhibitor_id
-	JOIN users u ON u.id = m.attendee_id
-	LEFT JOIN meeting_tables t ON t.id = m.table_id
-	LEFT JOIN interpreters i ON i.id = m.interpreter_id`
+	JOIN users u ON u.id = m.attendee_id`
 
 type meetingView struct {
 	ID, SlotID, ExhibitorID, AttendeeID  int64
