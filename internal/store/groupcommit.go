@@ -143,9 +143,9 @@ func (s *Store) writeGrouped(ctx context.Context, fn func(tx *gorm.DB) error) er
 
 // commitGroup runs the group's writes in one transaction and answers them.
 //
-// A group first runs without savepoints: they were a sixth of the writer's
-// time in the load benchmark's answers (a statement each to take and to
-// release, and SQLite copying every page a write changes into the
+// A group first runs without savepoints: they were an eighth of the
+// writer's time in the load benchmark's answers (a statement each to take
+// and to release, and SQLite copying every page a write changes into the
 // savepoint's journal), and writes rarely fail once their pre-checks have
 // passed. If one does fail, nothing of that attempt is kept: the whole
 // transaction is rolled back and the group runs again, each write in its

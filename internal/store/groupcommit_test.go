@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -20,12 +19,7 @@ type groupFixture struct {
 
 func newGroupFixture(t *testing.T) groupFixture {
 	t.Helper()
-	st, err := Open(context.Background(), filepath.Join(t.TempDir(), "group.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return groupFixture{st: st}
+	return groupFixture{st: openTempStore(t)}
 }
 
 func (f groupFixture) insert(tx *gorm.DB, note string) error {

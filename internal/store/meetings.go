@@ -101,10 +101,17 @@ const openMeetingSQL = "m.status IN ('pending', 'accepted')"
 // statuses are written out, since a bound IN list keeps SQLite off the
 // partial index.
 func tableFree(slot string) string {
-	return `CASE WHEN COALESCE((SELECT mt.table_id FROM meetings mt WHERE mt.slot_id = ` + slot + ` AND ` + tableTakenSQL + `
-		ORDER BY mt.table_id DESC LIMIT 1), 0) < (SELECT MAX(t.id) FROM meeting_tables t) THEN TRUE
+	return `CASE WHEN COALESCE(` + highestTakenTable(slot) + `, 0) < (SELECT MAX(t.id) FROM meeting_tables t) THEN TRUE
 	ELSE (SELECT COUNT(*) FROM meetings mt WHERE mt.slot_id = ` + slot + ` AND ` + tableTakenSQL + `)
 		< (SELECT COUNT(*) FROM meeting_tables) END`
+}
+
+// highestTakenTable is an SQL subquery: the highest table id taken in the
+// slot (an expression), NULL when none is; one read at the end of the
+// slot's entries of meetings_slot_table_open_idx.
+func highestTakenTable(slot string) string {
+	return `(SELECT mt.table_id FROM meetings mt WHERE mt.slot_id = ` + slot + ` AND ` + tableTakenSQL + `
+		ORDER BY mt.table_id DESC LIMIT 1)`
 }
 
 // tableTakenSQL picks the meetings mt that hold a table, in the words of
@@ -471,10 +478,9 @@ const freeTableSQL = `SELECT t.id, t.number, t.area FROM meeting_tables t WHERE 
 // with their numbers; see nextTableSQL). Two index reads and the slot's
 // row. It finds nothing once the slot has table_freed or its tables are
 // all taken; nextTableSQL and freeTableSQL decide then.
-const afterHighestTableSQL = `SELECT t.id, t.number, t.area FROM meeting_tables t
+var afterHighestTableSQL = `SELECT t.id, t.number, t.area FROM meeting_tables t
 	WHERE NOT (SELECT sl.table_freed FROM slots sl WHERE sl.id = ?)
-	AND t.id > COALESCE((SELECT mt.table_id FROM meetings mt WHERE mt.slot_id = ? AND ` + tableTakenSQL + `
-		ORDER BY mt.table_id DESC LIMIT 1), 0)
+	AND t.id > COALESCE(` + highestTakenTable("?") + `, 0)
 	ORDER BY t.id LIMIT 1`
 
 // nextTableSQL finds the lowest-numbered free table of the slot (?, ?) in
@@ -487,10 +493,9 @@ const afterHighestTableSQL = `SELECT t.id, t.number, t.area FROM meeting_tables 
 // it finds nothing, and freeTableSQL looks at every table in turn: up to
 // 500 index reads, most of an accept's time in the single writer (load
 // benchmark).
-const nextTableSQL = `SELECT t.id, t.number, t.area FROM meeting_tables t
+var nextTableSQL = `SELECT t.id, t.number, t.area FROM meeting_tables t
 	WHERE t.number = 1 + (SELECT COUNT(*) FROM meetings mt WHERE mt.slot_id = ? AND ` + tableTakenSQL + `)
-	AND t.number - 1 = COALESCE((SELECT x.number FROM meeting_tables x WHERE x.id = (SELECT mt.table_id FROM meetings mt
-		WHERE mt.slot_id = ? AND ` + tableTakenSQL + ` ORDER BY mt.table_id DESC LIMIT 1)), 0)`
+	AND t.number - 1 = COALESCE((SELECT x.number FROM meeting_tables x WHERE x.id = ` + highestTakenTable("?") + `), 0)`
 
 // errMeetingChanged says a meeting read before its transaction is no
 // longer pending there (answered, cancelled or expired meanwhile); the

@@ -21,7 +21,7 @@ package store
 // "column = ?" of a join so, and that driver clears a statement's bindings
 // before each run, which expires any statement so marked: every cached join
 // and every LIMIT ? was parsed and planned again on every run (SQLite's
-// parser led the profile; the answer's six-table read took 40 µs instead
+// parser led the profile; a meeting's six-table read took 40 µs instead
 // of 16). With the guarantee the plan is made once, from the SQL alone. This
 // schema loses nothing by it: partial indexes are queried with their
 // conditions written out (openMeetingSQL), and no LIKE here could use an

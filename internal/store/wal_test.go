@@ -62,12 +62,8 @@ func TestWALStaysBounded(t *testing.T) {
 // past 64 KB, which made some load-benchmark runs a fifth slower.
 func TestWriterTempStoreInMemory(t *testing.T) {
 	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "expo.db"), Options{BcryptCost: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	err = st.writeTx(ctx, func(tx *gorm.DB) error {
+	st := openTempStore(t)
+	err := st.writeTx(ctx, func(tx *gorm.DB) error {
 		var mode int
 		if err := st.txRow(tx, "PRAGMA temp_store").Scan(&mode); err != nil {
 			return err
@@ -87,11 +83,7 @@ func TestWriterTempStoreInMemory(t *testing.T) {
 // one mutex). Its count of memory in use then stays 0.
 func TestSQLiteMemstatusOff(t *testing.T) {
 	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "expo.db"), Options{BcryptCost: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTempStore(t)
 	if err := st.BenchWrite(ctx, "probe"); err != nil {
 		t.Fatal(err)
 	}
@@ -115,4 +107,16 @@ func TestSQLitePlanStable(t *testing.T) {
 	if reprepares != 0 {
 		t.Errorf("a join on a parameter was prepared again %d times in 4 runs, want 0", reprepares)
 	}
+}
+
+// openTempStore opens a store on a new SQLite file of the test's own,
+// closed when the test ends.
+func openTempStore(t *testing.T) *Store {
+	t.Helper()
+	st, err := Open(context.Background(), filepath.Join(t.TempDir(), "expo.db"), Options{BcryptCost: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }
